@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The command line of nymph-localnet: which roles to run and where. */
+#include "localnet-main.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Each role of the local network (mix node, gateway, exit, nym-api, chain) registers a
+ * command here as it is written; "run" starts all of them in one process. Roles that do not
+ * exist yet are simply absent, so --help always tells the truth about this build.
+ */
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} LocalnetCommand;
+
+static const LocalnetCommand commands[] = {
+  { NULL, NULL, NULL },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: nymph-localnet COMMAND [OPTION…]\n\n"
+           "A complete Nym mixnet and Nyx chain on 127.0.0.1, for tests and for trying Nymph\n"
+           "without the internet. Every server binds to the loopback interface only.\n\n");
+  if (commands[0].name == NULL)
+    {
+      fprintf (out, "This build has no network roles yet.\n");
+    }
+  else
+    {
+      fprintf (out, "Commands:\n");
+      for (size_t i = 0; commands[i].name != NULL; i++)
+        fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    }
+  fprintf (out, "\nGeneral options:\n"
+                "  -h, --help     Show this help\n"
+                "  --version      Show the version\n");
+}
+
+int
+localnet_main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("nymph-localnet %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  for (size_t i = 0; commands[i].name != NULL; i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "nymph-localnet: unknown command “%s”\n\n", argv[1]);
+  print_usage (stderr);
+  return 2;
+}
