@@ -63,7 +63,7 @@ bool         nyx_bip32_derive_path     (const NyxBip32Key *master,
                                         const char        *path,
                                         NyxBip32Key       *out,
                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
-/* "m/44'/118'/0'/0/<account>", the path CosmJS's makeCosmoshubPath(account) gives. */
+/* "m/44'/118'/0'/0/<account>", the path CosmJS's makeCosmoshubPath(account) gives; NULL if account >= 2^31. */
 char        *nyx_bip32_cosmos_path     (uint32_t account) G_GNUC_WARN_UNUSED_RESULT;
 /* The 78-byte BIP32 serialization (version, depth, fingerprint, child, chain code, key),
  * with mainnet xprv/xpub version bytes, before Base58Check. */

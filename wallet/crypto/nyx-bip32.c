@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* BIP32 hierarchical deterministic keys over secp256k1, and the Cosmos HD path nym uses. */
+#include "crypto/nyx-bip32.h"
+
+#include <string.h>
+#include <secp256k1.h>
+#include <sodium.h>
+
+#include "crypto/nyx-address.h"
+#include "nyx-wallet.h"
+
+G_DEFINE_QUARK (nyx-bip32-error-quark, nyx_bip32_error)
+
+NyxBip32Key *
+nyx_bip32_key_new (void)
+{
+  NyxBip32Key *key;
+
+  if (!nyx_wallet_init ())
+    return NULL;
+  key = sodium_malloc (sizeof *key);
+  if (key != NULL)
+    sodium_memzero (key, sizeof *key);
+  return key;
+}
+
+void
+nyx_bip32_key_free (NyxBip32Key *key)
+{
+  if (key != NULL)
+    sodium_free (key);
+}
+
+/* A signing context of its own per call keeps this module free of global state. */
+static secp256k1_context *
+context_new (void)
+{
+  secp256k1_context *ctx = secp256k1_context_create (SECP256K1_CONTEXT_NONE);
+  uint8_t blind[32];
+
+  /* Randomising the context blinds the scalar multiplications against side channels. */
+  randombytes_buf (blind, sizeof blind);
+  if (!secp256k1_context_randomize (ctx, blind))
+    g_warn_if_reached ();
+  sodium_memzero (blind, sizeof blind);
+  return ctx;
+}
+
+static bool
+compute_public_key (const secp256k1_context *ctx,
+                    NyxBip32Key             *key)
+{
+  secp256k1_pubkey pubkey;
+  size_t len = sizeof key->public_key;
+
+  if (!secp256k1_ec_pubkey_create (ctx, &pubkey, key->private_key))
+    return false;
+  secp256k1_ec_pubkey_serialize (ctx, key->public_key, &len, &pubkey, SECP256K1_EC_COMPRESSED);
+  return len == sizeof key->public_key;
+}
+
+static void
+hmac_sha512 (const uint8_t *key,
+             size_t         key_len,
+             const uint8_t *data,
+             size_t         len,
+             uint8_t        out[static 64])
+{
+  crypto_auth_hmacsha512_state state;
+
+  crypto_auth_hmacsha512_init (&state, key, key_len);
+  crypto_auth_hmacsha512_update (&state, data, len);
+  crypto_auth_hmacsha512_final (&state, out);
+  sodium_memzero (&state, sizeof state);
+}
+
+bool
+nyx_bip32_master_from_seed (const uint8_t *seed,
+                            size_t         seed_len,
+                            NyxBip32Key   *master,
+                            GError       **error)
+{
+  static const uint8_t bitcoin_seed[] = "Bitcoin seed";
+  secp256k1_context *ctx;
+  uint8_t digest[64];
+  bool ok;
+
+  if (seed_len < 16 || seed_len > 64)
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_SEED,
+                   "A BIP32 seed must be 16 to 64 bytes long, not %zu", seed_len);
+      return false;
+    }
+  if (!nyx_wallet_init ())
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Could not initialise libsodium");
+      return false;
+    }
+
+  /* BIP32 "Master key generation": I = HMAC-SHA512("Bitcoin seed", S). */
+  hmac_sha512 (bitcoin_seed, sizeof bitcoin_seed - 1, seed, seed_len, digest);
+  ctx = context_new ();
+  ok = secp256k1_ec_seckey_verify (ctx, digest) == 1;
+  if (ok)
+    {
+      memcpy (master->private_key, digest, 32);
+      memcpy (master->chain_code, digest + 32, 32);
+      master->depth = 0;
+      memset (master->parent_fingerprint, 0, sizeof master->parent_fingerprint);
+      master->child_number = 0;
+      ok = compute_public_key (ctx, master);
+    }
+  secp256k1_context_destroy (ctx);
+  sodium_memzero (digest, sizeof digest);
+
+  if (!ok)
+    g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_KEY,
+                 "This seed gives an invalid BIP32 master key (probability below 2^-127); use another seed");
+  return ok;
+}
+
+static bool
+derive_child (const secp256k1_context *ctx,
+              const NyxBip32Key       *parent,
+              uint32_t                 index,
+              NyxBip32Key             *child,
+              GError                 **error)
+{
+  uint8_t data[37];
+  uint8_t digest[64];
+  uint8_t key[32];
+  uint8_t hash[NYX_ADDRESS_HASH_SIZE];
+  bool ok;
+
+  if (parent->depth == NYX_BIP32_MAX_DEPTH)
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
+                   "A BIP32 key cannot be derived deeper than %d levels", NYX_BIP32_MAX_DEPTH);
+      return false;
+    }
+
+  /* BIP32 CKDpriv: hardened children hash 0x00 || k_par, normal ones the compressed K_par. */
+  if (index & NYX_BIP32_HARDENED)
+    {
+      data[0] = 0;
+      memcpy (data + 1, parent->private_key, 32);
+    }
+  else
+    memcpy (data, parent->public_key, 33);
+  data[33] = (uint8_t) (index >> 24);
+  data[34] = (uint8_t) (index >> 16);
+  data[35] = (uint8_t) (index >> 8);
+  data[36] = (uint8_t) index;
+
+  hmac_sha512 (parent->chain_code, 32, data, sizeof data, digest);
+
+  /* k_i = parse256(I_L) + k_par (mod n); the tweak fails if I_L >= n or the sum is zero. */
+  memcpy (key, parent->private_key, 32);
+  ok = secp256k1_ec_seckey_tweak_add (ctx, key, digest) == 1;
+  if (ok)
+    {
+      nyx_address_hash (parent->public_key, hash);
+      /* Every field of the parent is read above, so @child may alias @parent. */
+      memcpy (child->parent_fingerprint, hash, 4);
+      child->depth = parent->depth + 1;
+      child->child_number = index;
+      memcpy (child->private_key, key, 32);
+      memcpy (child->chain_code, digest + 32, 32);
+      ok = compute_public_key (ctx, child);
+    }
+
+  sodium_memzero (data, sizeof data);
+  sodium_memzero (digest, sizeof digest);
+  sodium_memzero (key, sizeof key);
+
+  if (!ok)
+    g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_KEY,
+                 "BIP32 child %u%s is an invalid key (probability below 2^-127); use the next index",
+                 index & ~NYX_BIP32_HARDENED, (index & NYX_BIP32_HARDENED) ? "'" : "");
+  return ok;
+}
+
+bool
+nyx_bip32_derive_child (const NyxBip32Key *parent,
+                        uint32_t           index,
+                        NyxBip32Key       *child,
+                        GError           **error)
+{
+  secp256k1_context *ctx;
+  bool ok;
+
+  if (!nyx_wallet_init ())
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Could not initialise libsodium");
+      return false;
+    }
+  ctx = context_new ();
+  ok = derive_child (ctx, parent, index, child, error);
+  secp256k1_context_destroy (ctx);
+  return ok;
+}
+
+bool
+nyx_bip32_parse_path (const char *path,
+                      uint32_t   *indexes,
+                      size_t      max,
+                      size_t     *n_indexes,
+                      GError    **error)
+{
+  const char *p = path;
+  size_t n = 0;
+
+  if (path == NULL || path[0] != 'm')
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
+                   "The HD path “%s” does not start with “m”", path != NULL ? path : "");
+      return false;
+    }
+  p++;
+
+  while (*p != '\0')
+    {
+      uint64_t value = 0;
+      size_t digits = 0;
+
+      if (*p != '/')
+        goto bad;
+      p++;
+      while (*p >= '0' && *p <= '9')
+        {
+          value = value * 10 + (uint64_t) (*p - '0');
+          if (value >= NYX_BIP32_HARDENED)
+            {
+              g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
+                           "The HD path “%s” has an index of 2^31 or more", path);
+              return false;
+            }
+          digits++;
+          p++;
+        }
+      if (digits == 0 || (digits > 1 && p[-(ptrdiff_t) digits] == '0'))
+        goto bad;
+      if (*p == '\'' || *p == 'h' || *p == 'H')
+        {
+          value |= NYX_BIP32_HARDENED;
+          p++;
+        }
+      if (n == max)
+        {
+          g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
+                       "The HD path “%s” has more than %zu levels", path, max);
+          return false;
+        }
+      indexes[n++] = (uint32_t) value;
+    }
+
+  *n_indexes = n;
+  return true;
+
+bad:
+  g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
+               "The HD path “%s” is malformed at “%s”; expected a form like m/44'/118'/0'/0/0", path, p);
+  return false;
+}
+
+bool
+nyx_bip32_derive_path (const NyxBip32Key *master,
+                       const char        *path,
+                       NyxBip32Key       *out,
+                       GError           **error)
+{
+  uint32_t indexes[NYX_BIP32_MAX_DEPTH];
+  size_t n = 0;
+  secp256k1_context *ctx;
+  bool ok = true;
+
+  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error))
+    return false;
+  if (!nyx_wallet_init ())
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Could not initialise libsodium");
+      return false;
+    }
+
+  if (out != master)
+    memcpy (out, master, sizeof *out);
+  ctx = context_new ();
+  for (size_t i = 0; ok && i < n; i++)
+    ok = derive_child (ctx, out, indexes[i], out, error);
+  secp256k1_context_destroy (ctx);
+  if (!ok)
+    sodium_memzero (out, sizeof *out);
+  return ok;
+}
+
+char *
+nyx_bip32_cosmos_path (uint32_t account)
+{
+  if (account >= NYX_BIP32_HARDENED)
+    return NULL;
+  return g_strdup_printf ("m/44'/118'/0'/0/%" G_GUINT32_FORMAT, account);
+}
+
+void
+nyx_bip32_serialize (const NyxBip32Key *key,
+                     bool               private_key,
+                     uint8_t            out[static NYX_BIP32_SERIALIZED_SIZE])
+{
+  /* Mainnet version bytes: xprv 0x0488ADE4, xpub 0x0488B21E. */
+  static const uint8_t xprv[4] = { 0x04, 0x88, 0xad, 0xe4 };
+  static const uint8_t xpub[4] = { 0x04, 0x88, 0xb2, 0x1e };
+
+  memcpy (out, private_key ? xprv : xpub, 4);
+  out[4] = key->depth;
+  memcpy (out + 5, key->parent_fingerprint, 4);
+  out[9] = (uint8_t) (key->child_number >> 24);
+  out[10] = (uint8_t) (key->child_number >> 16);
+  out[11] = (uint8_t) (key->child_number >> 8);
+  out[12] = (uint8_t) key->child_number;
+  memcpy (out + 13, key->chain_code, 32);
+  if (private_key)
+    {
+      out[45] = 0;
+      memcpy (out + 46, key->private_key, 32);
+    }
+  else
+    memcpy (out + 45, key->public_key, 33);
+}
