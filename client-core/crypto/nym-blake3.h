@@ -39,6 +39,9 @@ typedef struct
 void nym_blake3_init       (NymBlake3     *self);
 void nym_blake3_init_keyed (NymBlake3     *self,
                             const uint8_t  key[static 32]);
+/* The derive-key mode of BLAKE3 (paper §2.8); context is a hard-coded, globally unique string. */
+void nym_blake3_init_derive_key (NymBlake3  *self,
+                                 const char *context);
 void nym_blake3_update     (NymBlake3     *self,
                             const void    *data,
                             size_t         len);

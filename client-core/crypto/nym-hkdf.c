@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HKDF (RFC 5869) extract-and-expand over HMAC-SHA256 or HMAC-BLAKE3. */
+#include "crypto/nym-hkdf.h"
+
+#include <string.h>
+#include <sodium.h>
+
+#include "crypto/nym-hmac.h"
+
+/* Both hashes have a 32-byte output, so HashLen is the same for both. */
+#define HKDF_HASH_LEN 32
+
+/* One HMAC over up to three concatenated pieces, so that T(i) = HMAC(PRK, T(i-1) || info ||
+ * i) can be computed without building the message in a temporary buffer. */
+static void
+hmac3 (NymHkdfHash    hash,
+       const uint8_t *key,
+       size_t         key_len,
+       const uint8_t *a,
+       size_t         a_len,
+       const uint8_t *b,
+       size_t         b_len,
+       const uint8_t *c,
+       size_t         c_len,
+       uint8_t        out[static HKDF_HASH_LEN])
+{
+  if (hash == NYM_HKDF_BLAKE3)
+    {
+      NymHmacBlake3 state;
+
+      nym_hmac_blake3_init (&state, key, key_len);
+      if (a_len > 0)
+        nym_hmac_blake3_update (&state, a, a_len);
+      if (b_len > 0)
+        nym_hmac_blake3_update (&state, b, b_len);
+      if (c_len > 0)
+        nym_hmac_blake3_update (&state, c, c_len);
+      nym_hmac_blake3_finish (&state, out);
+    }
+  else
+    {
+      crypto_auth_hmacsha256_state state;
+
+      crypto_auth_hmacsha256_init (&state, key, key_len);
+      if (a_len > 0)
+        crypto_auth_hmacsha256_update (&state, a, a_len);
+      if (b_len > 0)
+        crypto_auth_hmacsha256_update (&state, b, b_len);
+      if (c_len > 0)
+        crypto_auth_hmacsha256_update (&state, c, c_len);
+      crypto_auth_hmacsha256_final (&state, out);
+      sodium_memzero (&state, sizeof state);
+    }
+}
+
+bool
+nym_hkdf (NymHkdfHash    hash,
+          const uint8_t *salt,
+          size_t         salt_len,
+          const uint8_t *ikm,
+          size_t         ikm_len,
+          const uint8_t *info,
+          size_t         info_len,
+          uint8_t       *out,
+          size_t         out_len)
+{
+  static const uint8_t zero_salt[HKDF_HASH_LEN] = { 0 };
+  uint8_t prk[HKDF_HASH_LEN];
+  uint8_t block[HKDF_HASH_LEN];
+  size_t block_len = 0;
+  size_t done = 0;
+
+  if (hash != NYM_HKDF_SHA256 && hash != NYM_HKDF_BLAKE3)
+    return false;
+  /* RFC 5869 §2.3: L <= 255 * HashLen, since the block counter is a single octet. */
+  if (out_len > 255 * HKDF_HASH_LEN)
+    return false;
+  if ((ikm == NULL && ikm_len > 0) || (info == NULL && info_len > 0) || (out == NULL && out_len > 0))
+    return false;
+
+  /* RFC 5869 §2.2: an absent salt is HashLen zero bytes. As an HMAC key that is the same as
+   * an empty key, which is what Nym's "salt none" means (nym-packet.md §1). */
+  if (salt == NULL || salt_len == 0)
+    {
+      salt = zero_salt;
+      salt_len = sizeof zero_salt;
+    }
+  hmac3 (hash, salt, salt_len, ikm, ikm_len, NULL, 0, NULL, 0, prk);
+
+  /* RFC 5869 §2.3: T(0) is empty, T(i) = HMAC(PRK, T(i-1) || info || i). */
+  for (uint8_t counter = 1; done < out_len; counter++)
+    {
+      size_t take;
+
+      hmac3 (hash, prk, sizeof prk, block, block_len, info, info_len, &counter, 1, block);
+      block_len = sizeof block;
+      take = out_len - done < sizeof block ? out_len - done : sizeof block;
+      memcpy (out + done, block, take);
+      done += take;
+    }
+
+  sodium_memzero (prk, sizeof prk);
+  sodium_memzero (block, sizeof block);
+  return true;
+}
