@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests of NymphWindow: its views, the win.view action, and the window state it saves. */
+#include <gtk/gtk.h>
+
+#include "nymph-ui.h"
+#include "nymph-application.h"
+#include "nymph-window.h"
+
+typedef struct
+{
+  NymphApplication *app;
+  GSettings        *settings;
+} WindowFixture;
+
+static void
+window_fixture_set_up (WindowFixture *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  static guint instance;
+  g_autofree char *test_id = g_strdup_printf ("io.github.nymph.Nymph.Test%u", instance++);
+
+  /* A registered application keeps its D-Bus object path until the process ends, so each
+   * fixture registers under its own id; settings and resources do not depend on the id. */
+  fixture->app = nymph_application_new ();
+  g_application_set_application_id (G_APPLICATION (fixture->app), test_id);
+  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (fixture->app), NULL, &error));
+  g_assert_no_error (error);
+  fixture->settings = g_settings_new ("io.github.nymph.Nymph");
+}
+
+static void
+window_fixture_tear_down (WindowFixture *fixture,
+                          gconstpointer  user_data)
+{
+  /* The memory backend is shared by the whole process: leave it as each test found it. */
+  const char *keys[] = { "window-width", "window-height", "window-maximized", "last-view" };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_clear_object (&fixture->settings);
+  /* A registered application that never ran keeps references of its own until the process
+   * ends; its finalization is tested by the run in test-application. */
+  g_clear_object (&fixture->app);
+}
+
+static NymphWindow *
+window_new_owned (WindowFixture *fixture)
+{
+  NymphWindow *window = nymph_window_new (ADW_APPLICATION (fixture->app));
+
+  /* GTK owns toplevels; take a reference so the test decides when it is finalized. */
+  return g_object_ref (window);
+}
+
+static void
+window_destroy_and_finalize (NymphWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_new_and_finalize (WindowFixture *fixture,
+                              gconstpointer  user_data)
+{
+  NymphWindow *window = window_new_owned (fixture);
+
+  g_assert_true (NYMPH_IS_WINDOW (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Nymph");
+  g_assert_true (gtk_window_get_application (GTK_WINDOW (window)) == GTK_APPLICATION (fixture->app));
+  window_destroy_and_finalize (window);
+}
+
+static void
+test_window_views (WindowFixture *fixture,
+                   gconstpointer  user_data)
+{
+  NymphWindow *window = window_new_owned (fixture);
+  const char *views[] = { "wallet", "staking", "privacy" };
+
+  g_assert_cmpstr (nymph_window_get_visible_view (window), ==, "wallet");
+  for (size_t i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *property = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", views[i]));
+      g_assert_cmpstr (nymph_window_get_visible_view (window), ==, views[i]);
+      g_object_get (window, "visible-view", &property, NULL);
+      g_assert_cmpstr (property, ==, views[i]);
+    }
+
+  /* An unknown view name changes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "no-such-view"));
+  g_assert_cmpstr (nymph_window_get_visible_view (window), ==, "privacy");
+
+  window_destroy_and_finalize (window);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_window_view_notifies (WindowFixture *fixture,
+                           gconstpointer  user_data)
+{
+  NymphWindow *window = window_new_owned (fixture);
+  guint count = 0;
+
+  g_signal_connect (window, "notify::visible-view", G_CALLBACK (count_notify), &count);
+  nymph_window_set_visible_view (window, "staking");
+  g_assert_cmpuint (count, ==, 1);
+  /* Setting the view that is already visible is not a change. */
+  nymph_window_set_visible_view (window, "staking");
+  g_assert_cmpuint (count, ==, 1);
+
+  window_destroy_and_finalize (window);
+}
+
+static void
+test_window_restores_state (WindowFixture *fixture,
+                            gconstpointer  user_data)
+{
+  NymphWindow *window;
+  int width = 0;
+  int height = 0;
+
+  g_settings_set_int (fixture->settings, "window-width", 812);
+  g_settings_set_int (fixture->settings, "window-height", 604);
+  g_settings_set_string (fixture->settings, "last-view", "privacy");
+
+  window = window_new_owned (fixture);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 812);
+  g_assert_cmpint (height, ==, 604);
+  g_assert_cmpstr (nymph_window_get_visible_view (window), ==, "privacy");
+  window_destroy_and_finalize (window);
+}
+
+static void
+test_window_saves_state_on_close (WindowFixture *fixture,
+                                  gconstpointer  user_data)
+{
+  NymphWindow *window = window_new_owned (fixture);
+  g_autofree char *view = NULL;
+
+  /* Only a realized window can be closed (an unrealized one has nothing to save). */
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  nymph_window_set_visible_view (window, "staking");
+  gtk_window_close (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-width"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-height"), ==, 500);
+  g_assert_false (g_settings_get_boolean (fixture->settings, "window-maximized"));
+  view = g_settings_get_string (fixture->settings, "last-view");
+  g_assert_cmpstr (view, ==, "staking");
+  g_assert_finalize_object (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  nymph_ui_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, WindowFixture, NULL, window_fixture_set_up, func, window_fixture_tear_down)
+  ADD ("/window/new-and-finalize", test_window_new_and_finalize);
+  ADD ("/window/views", test_window_views);
+  ADD ("/window/view-notifies", test_window_view_notifies);
+  ADD ("/window/restores-state", test_window_restores_state);
+  ADD ("/window/saves-state-on-close", test_window_saves_state_on_close);
+#undef ADD
+
+  return g_test_run ();
+}
