@@ -236,8 +236,16 @@ read_string (Reader      *reader,
   reader->cursor++;
 
   dest[used] = '\0';
-  if (!g_utf8_validate ((const char *) dest, (gssize) used, NULL))
-    return fail (reader, "a string is not valid UTF-8");
+  /* g_utf8_validate() stops at a NUL, which JSON allows as \u0000, so check between them. */
+  for (size_t start = 0; start < used; )
+    {
+      const uint8_t *nul = memchr (dest + start, '\0', used - start);
+      size_t end = nul != NULL ? (size_t) (nul - dest) : used;
+
+      if (!g_utf8_validate ((const char *) dest + start, (gssize) (end - start), NULL))
+        return fail (reader, "a string is not valid UTF-8");
+      start = end + 1;
+    }
   *out = g_steal_pointer (&value);
   if (out_length != NULL)
     *out_length = used;
