@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests of NymphStakingPage: without a wallet it leads the user to the Wallet view. */
+#include <gtk/gtk.h>
+
+#include "nymph-application.h"
+#include "nymph-staking-page.h"
+#include "nymph-ui.h"
+#include "nymph-window.h"
+
+static void
+test_staking_page_new_and_finalize (void)
+{
+  NymphStakingPage *page = g_object_ref_sink (nymph_staking_page_new ());
+
+  g_assert_true (NYMPH_IS_STAKING_PAGE (page));
+  g_assert_finalize_object (page);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_descendant (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The page's only button is "Go to Wallet": clicking it shows the Wallet view. */
+static void
+test_staking_page_go_to_wallet (void)
+{
+  g_autoptr(GError) error = NULL;
+  NymphApplication *app = nymph_application_new ();
+  NymphWindow *window;
+  GtkWidget *page;
+  GtkWidget *button;
+
+  g_application_set_application_id (G_APPLICATION (app), "io.github.nymph.Nymph.TestStaking");
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = g_object_ref (nymph_window_new (ADW_APPLICATION (app)));
+  nymph_window_set_visible_view (window, "staking");
+
+  page = find_descendant (GTK_WIDGET (window), NYMPH_TYPE_STAKING_PAGE);
+  g_assert_nonnull (page);
+  button = find_descendant (page, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.view");
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (nymph_window_get_visible_view (window), ==, "wallet");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_object_unref (app);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  nymph_ui_init ();
+
+  g_test_add_func ("/staking-page/new-and-finalize", test_staking_page_new_and_finalize);
+  g_test_add_func ("/staking-page/go-to-wallet", test_staking_page_go_to_wallet);
+
+  return g_test_run ();
+}
