@@ -169,6 +169,46 @@ nym_prepare_regular_packet (const NymPacketPreparer *preparer,
 }
 
 /*
+ * §11, §20: a packet of the given size on the SURB's header whose payload is plaintext under
+ * the SURB's per-hop keys (seeds expanded first), and the first hop to send it to.
+ */
+bool
+nym_reply_surb_seal (const NymReplySurb *surb,
+                     const uint8_t      *plaintext,
+                     size_t              len,
+                     NymPacketSize       size,
+                     uint8_t            *packet,
+                     NymNodeAddress     *first_hop,
+                     GError            **error)
+{
+  g_autoptr(GByteArray) surb_bytes = g_byte_array_new ();
+  uint8_t first_hop_bytes[NYM_SPHINX_NODE_ADDRESS_LENGTH];
+  NymSphinxSurb *sphinx_surb;
+  bool ok;
+
+  if (nym_packet_size_payload (size) == 0 || size == NYM_PACKET_SIZE_ACK)
+    {
+      g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_UNKNOWN_SIZE,
+                   "Replies cannot use the %s packet size", nym_packet_size_name (size));
+      return false;
+    }
+  nym_reply_surb_to_bytes (surb, surb_bytes);
+  sphinx_surb = sodium_malloc (sizeof *sphinx_surb);
+  if (sphinx_surb == NULL)
+    g_error ("sodium_malloc failed: out of secure memory");
+  ok = nym_sphinx_surb_parse (surb_bytes->data + NYM_REPLY_SURB_KEY_LEN,
+                              surb_bytes->len - NYM_REPLY_SURB_KEY_LEN, sphinx_surb, error)
+       && nym_sphinx_surb_use (sphinx_surb, plaintext, len, nym_packet_size_payload (size), packet,
+                               first_hop_bytes, error);
+  nym_sphinx_surb_clear (sphinx_surb);
+  sodium_free (sphinx_surb);
+  sodium_memzero (surb_bytes->data, surb_bytes->len);
+  if (!ok)
+    return false;
+  return nym_node_address_decode (first_hop_bytes, sizeof first_hop_bytes, first_hop, NULL, error);
+}
+
+/*
  * §20: the reply travels on the SURB's header; its payload is SURB-ACK ‖ BLAKE3(key) ‖
  * AES-128-CTR(key, fragment), LIONESS-encrypted with the SURB's per-hop keys.
  */
@@ -180,15 +220,11 @@ nym_prepare_reply_packet (const NymPacketPreparer *preparer,
                           GError                 **error)
 {
   NymPreparedPacket result = { 0 };
-  g_autoptr(GByteArray) surb_bytes = g_byte_array_new ();
   g_autofree uint8_t *plaintext = NULL;
   g_autofree uint8_t *packet = NULL;
-  NymSphinxSurb *sphinx_surb;
-  uint8_t first_hop[NYM_SPHINX_NODE_ADDRESS_LENGTH];
   size_t packet_len = nym_packet_size_total (preparer->size);
   gsize len = 0;
   const uint8_t *bytes = g_bytes_get_data (fragment->bytes, &len);
-  bool ok;
 
   if (!check_fragment_fits (preparer, len, error))
     return false;
@@ -199,21 +235,9 @@ nym_prepare_reply_packet (const NymPacketPreparer *preparer,
   if (!nym_e2e_encrypt_reply (surb->key, bytes, len, plaintext + NYM_SURB_ACK_LEN, error))
     return false;
 
-  nym_reply_surb_to_bytes (surb, surb_bytes);
-  sphinx_surb = sodium_malloc (sizeof *sphinx_surb);
-  if (sphinx_surb == NULL)
-    g_error ("sodium_malloc failed: out of secure memory");
   packet = g_malloc (packet_len);
-  ok = nym_sphinx_surb_parse (surb_bytes->data + NYM_REPLY_SURB_KEY_LEN,
-                              surb_bytes->len - NYM_REPLY_SURB_KEY_LEN, sphinx_surb, error)
-       && nym_sphinx_surb_use (sphinx_surb, plaintext, NYM_SURB_ACK_LEN + NYM_E2E_PREFIX_LEN + len,
-                               nym_packet_size_payload (preparer->size), packet, first_hop, error);
-  nym_sphinx_surb_clear (sphinx_surb);
-  sodium_free (sphinx_surb);
-  sodium_memzero (surb_bytes->data, surb_bytes->len);
-  if (!ok)
-    return false;
-  if (!nym_node_address_decode (first_hop, sizeof first_hop, &result.first_hop, NULL, error))
+  if (!nym_reply_surb_seal (surb, plaintext, NYM_SURB_ACK_LEN + NYM_E2E_PREFIX_LEN + len, preparer->size,
+                            packet, &result.first_hop, error))
     return false;
   result.rotation = surb->rotation;
   /* §19: the replier cannot see the SURB's delays and estimates them as 3 × the average. */

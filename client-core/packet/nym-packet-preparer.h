@@ -56,6 +56,13 @@ bool nym_prepare_reply_packet     (const NymPacketPreparer *preparer,
                                    const NymFragment       *fragment,
                                    NymPreparedPacket       *out,
                                    GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
+bool nym_reply_surb_seal          (const NymReplySurb      *surb,
+                                   const uint8_t           *plaintext,
+                                   size_t                   len,
+                                   NymPacketSize            size,
+                                   uint8_t                 *packet,
+                                   NymNodeAddress          *first_hop,
+                                   GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
 bool nym_prepare_loop_cover_packet (const NymPacketPreparer *preparer,
                                     uint16_t                 version,
                                     uint64_t                 per_hop_mean_ns,
