@@ -36,20 +36,22 @@ typedef struct
   uint32_t       cv_stack[NYM_BLAKE3_MAX_DEPTH + 1][8];
 } NymBlake3;
 
-void nym_blake3_init       (NymBlake3     *self);
-void nym_blake3_init_keyed (NymBlake3     *self,
-                            const uint8_t  key[static 32]);
-/* The derive-key mode of BLAKE3 (paper §2.8); context is a hard-coded, globally unique string. */
-void nym_blake3_init_derive_key (NymBlake3  *self,
-                                 const char *context);
-void nym_blake3_update     (NymBlake3     *self,
-                            const void    *data,
-                            size_t         len);
-void nym_blake3_finalize   (const NymBlake3 *self,
-                            uint8_t         *out,
-                            size_t           out_len);
-void nym_blake3            (const void    *data,
-                            size_t         len,
-                            uint8_t        out[static 32]);
+/* finalize() does not change the hasher: more input may follow, and out_len may be anything
+ * (extended output). init_derive_key() is BLAKE3's derive-key mode (paper §2.8), whose
+ * context must be a hard-coded, globally unique string. */
+void nym_blake3_init            (NymBlake3       *self);
+void nym_blake3_init_keyed      (NymBlake3       *self,
+                                 const uint8_t    key[static 32]);
+void nym_blake3_init_derive_key (NymBlake3       *self,
+                                 const char      *context);
+void nym_blake3_update          (NymBlake3       *self,
+                                 const void      *data,
+                                 size_t           len);
+void nym_blake3_finalize        (const NymBlake3 *self,
+                                 uint8_t         *out,
+                                 size_t           out_len);
+void nym_blake3                 (const void      *data,
+                                 size_t           len,
+                                 uint8_t          out[static 32]);
 
 G_END_DECLS
