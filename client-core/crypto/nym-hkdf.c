@@ -3,6 +3,7 @@
 #include "crypto/nym-hkdf.h"
 
 #include <string.h>
+#include <gcrypt.h>
 #include <sodium.h>
 
 #include "crypto/nym-hmac.h"
@@ -102,4 +103,109 @@ nym_hkdf (NymHkdfHash    hash,
   sodium_memzero (prk, sizeof prk);
   sodium_memzero (block, sizeof block);
   return true;
+}
+
+/* One HMAC-SHA256 over the concatenation of up to four pieces: libgcrypt takes the key as
+ * the first buffer of the list when GCRY_MD_FLAG_HMAC is given. */
+static bool
+hmac_sha256_buffers (const uint8_t *key,
+                     size_t         key_len,
+                     const uint8_t *pieces[],
+                     const size_t   lengths[],
+                     size_t         n_pieces,
+                     uint8_t        out[static HKDF_HASH_LEN])
+{
+  gcry_buffer_t buffers[5];
+  size_t n = 0;
+
+  memset (buffers, 0, sizeof buffers);
+  buffers[n].data = (void *) key;
+  buffers[n].len = key_len;
+  buffers[n].size = key_len;
+  n++;
+  for (size_t i = 0; i < n_pieces && n < G_N_ELEMENTS (buffers); i++)
+    {
+      if (lengths[i] == 0)
+        continue;
+      buffers[n].data = (void *) pieces[i];
+      buffers[n].len = lengths[i];
+      buffers[n].size = lengths[i];
+      n++;
+    }
+  return gcry_md_hash_buffers (GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC, out, buffers, (int) n) == 0;
+}
+
+bool
+nym_hmac_sha256_accelerated (const uint8_t *key,
+                             size_t         key_len,
+                             const uint8_t *data,
+                             size_t         len,
+                             uint8_t        out[static 32])
+{
+  static const uint8_t empty_key[1] = { 0 };
+  const uint8_t *pieces[] = { data };
+  const size_t lengths[] = { len };
+
+  /* An empty HMAC key is the same as a key of zero bytes padded to the block, but libgcrypt
+   * rejects a zero-length key buffer, so one zero byte stands in for it. */
+  if (key_len == 0)
+    {
+      key = empty_key;
+      key_len = sizeof empty_key;
+    }
+  return hmac_sha256_buffers (key, key_len, pieces, lengths, 1, out);
+}
+
+bool
+nym_hkdf_sha256_accelerated (const uint8_t *salt,
+                             size_t         salt_len,
+                             const uint8_t *ikm,
+                             size_t         ikm_len,
+                             const uint8_t *info,
+                             size_t         info_len,
+                             uint8_t       *out,
+                             size_t         out_len)
+{
+  static const uint8_t zero_salt[HKDF_HASH_LEN] = { 0 };
+  uint8_t prk[HKDF_HASH_LEN];
+  uint8_t block[HKDF_HASH_LEN];
+  size_t block_len = 0;
+  size_t done = 0;
+  bool ok = true;
+
+  if (out_len > 255 * HKDF_HASH_LEN)
+    return false;
+  if ((ikm == NULL && ikm_len > 0) || (info == NULL && info_len > 0) || (out == NULL && out_len > 0))
+    return false;
+  if (salt == NULL || salt_len == 0)
+    {
+      salt = zero_salt;
+      salt_len = sizeof zero_salt;
+    }
+
+  {
+    const uint8_t *pieces[] = { ikm };
+    const size_t lengths[] = { ikm_len };
+
+    ok = hmac_sha256_buffers (salt, salt_len, pieces, lengths, 1, prk);
+  }
+  for (uint8_t counter = 1; ok && done < out_len; counter++)
+    {
+      const uint8_t *pieces[] = { block, info, &counter };
+      const size_t lengths[] = { block_len, info_len, 1 };
+      size_t take;
+
+      ok = hmac_sha256_buffers (prk, sizeof prk, pieces, lengths, 3, block);
+      block_len = sizeof block;
+      take = out_len - done < sizeof block ? out_len - done : sizeof block;
+      if (ok)
+        memcpy (out + done, block, take);
+      done += take;
+    }
+
+  sodium_memzero (prk, sizeof prk);
+  sodium_memzero (block, sizeof block);
+  if (!ok && out != NULL)
+    sodium_memzero (out, out_len);
+  return ok;
 }

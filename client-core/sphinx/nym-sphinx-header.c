@@ -4,7 +4,7 @@
 #include <sodium.h>
 
 #include "crypto/nym-aes.h"
-#include "crypto/nym-hmac.h"
+#include "crypto/nym-hkdf.h"
 #include "sphinx/nym-sphinx-header.h"
 
 static const uint8_t zero_iv[16] = { 0 };
@@ -18,16 +18,18 @@ nym_sphinx_routing_keystream (const uint8_t stream_key[static 16],
                              NYM_SPHINX_STREAM_OUTPUT_SIZE);
 }
 
-void
+bool
 nym_sphinx_header_mac (const uint8_t mac_key[static 16],
                        const uint8_t beta[static NYM_SPHINX_ROUTING_INFO_SIZE],
                        uint8_t       mac[static NYM_SPHINX_MAC_SIZE])
 {
   uint8_t full[32];
+  bool ok;
 
-  nym_hmac_sha256 (mac_key, 16, beta, NYM_SPHINX_ROUTING_INFO_SIZE, full);
+  ok = nym_hmac_sha256_accelerated (mac_key, 16, beta, NYM_SPHINX_ROUTING_INFO_SIZE, full);
   memcpy (mac, full, NYM_SPHINX_MAC_SIZE);
   sodium_memzero (full, sizeof full);
+  return ok;
 }
 
 /* §10 step 4: the 60 appended zero bytes become the tail that the filler predicted. */
@@ -152,7 +154,8 @@ nym_sphinx_header_build (uint16_t                    version,
     beta[j] ^= keystreams[n - 1][j];
   filler_from_keystreams ((const uint8_t (*)[NYM_SPHINX_STREAM_OUTPUT_SIZE]) keystreams, n,
                           beta + final_len);
-  nym_sphinx_header_mac (expanded[n - 1] + NYM_SPHINX_MAC_KEY_OFFSET, beta, mac);
+  if (!nym_sphinx_header_mac (expanded[n - 1] + NYM_SPHINX_MAC_KEY_OFFSET, beta, mac))
+    goto mac_failed;
 
   /* Each outer layer tells its hop where to send the packet next, after which delay, and
    * carries the next hop's MAC and the first 240 bytes of its routing information. */
@@ -169,14 +172,19 @@ nym_sphinx_header_build (uint16_t                    version,
       memcpy (block + NYM_SPHINX_HOP_SLOT_SIZE, beta, NYM_SPHINX_TRUNCATED_ROUTING_SIZE);
       for (size_t j = 0; j < NYM_SPHINX_ROUTING_INFO_SIZE; j++)
         beta[j] = block[j] ^ keystreams[i][j];
-      nym_sphinx_header_mac (expanded[i] + NYM_SPHINX_MAC_KEY_OFFSET, beta, mac);
+      if (!nym_sphinx_header_mac (expanded[i] + NYM_SPHINX_MAC_KEY_OFFSET, beta, mac))
+        goto mac_failed;
     }
 
   memcpy (header, alpha0, NYM_SPHINX_ALPHA_SIZE);
   memcpy (header + NYM_SPHINX_ALPHA_SIZE, mac, NYM_SPHINX_MAC_SIZE);
   memcpy (header + NYM_SPHINX_ALPHA_SIZE + NYM_SPHINX_MAC_SIZE, beta, NYM_SPHINX_ROUTING_INFO_SIZE);
   ok = true;
+  goto out;
 
+mac_failed:
+  g_set_error_literal (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_CRYPTO_FAILED,
+                       "HMAC-SHA256 failed while computing a header MAC");
 out:
   sodium_memzero (keystreams, sizeof keystreams);
   sodium_memzero (block, sizeof block);

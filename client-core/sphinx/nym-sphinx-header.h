@@ -10,9 +10,9 @@ G_BEGIN_DECLS
 bool   nym_sphinx_routing_keystream   (const uint8_t stream_key[static 16],
                                        uint8_t       keystream[static NYM_SPHINX_STREAM_OUTPUT_SIZE]) G_GNUC_WARN_UNUSED_RESULT;
 /* γ = HMAC-SHA256(mac key, β) truncated to 16 bytes. */
-void   nym_sphinx_header_mac          (const uint8_t mac_key[static 16],
+bool   nym_sphinx_header_mac          (const uint8_t mac_key[static 16],
                                        const uint8_t beta[static NYM_SPHINX_ROUTING_INFO_SIZE],
-                                       uint8_t       mac[static NYM_SPHINX_MAC_SIZE]);
+                                       uint8_t       mac[static NYM_SPHINX_MAC_SIZE]) G_GNUC_WARN_UNUSED_RESULT;
 /* What a hop reads: (β ‖ 60 zero bytes) XOR ρ. */
 bool   nym_sphinx_routing_info_unwrap (const uint8_t stream_key[static 16],
                                        const uint8_t beta[static NYM_SPHINX_ROUTING_INFO_SIZE],

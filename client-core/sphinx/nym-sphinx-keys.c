@@ -31,20 +31,19 @@ bool
 nym_sphinx_expand_shared_secret (const uint8_t shared_secret[static 32],
                                  uint8_t       expanded[static NYM_SPHINX_EXPANDED_SECRET_SIZE])
 {
-  return nym_hkdf (NYM_HKDF_SHA256, NULL, 0, shared_secret, 32,
-                   (const uint8_t *) expand_info, sizeof (expand_info) - 1,
-                   expanded, NYM_SPHINX_EXPANDED_SECRET_SIZE);
+  return nym_hkdf_sha256_accelerated (NULL, 0, shared_secret, 32,
+                                      (const uint8_t *) expand_info, sizeof (expand_info) - 1,
+                                      expanded, NYM_SPHINX_EXPANDED_SECRET_SIZE);
 }
 
 bool
 nym_sphinx_derive_payload_key (const uint8_t seed[static NYM_SPHINX_PAYLOAD_KEY_SEED_SIZE],
                                uint8_t       key[static NYM_SPHINX_PAYLOAD_KEY_SIZE])
 {
-  return nym_hkdf (NYM_HKDF_SHA256,
-                   (const uint8_t *) payload_key_salt, sizeof (payload_key_salt) - 1,
-                   seed, NYM_SPHINX_PAYLOAD_KEY_SEED_SIZE,
-                   (const uint8_t *) payload_key_info, sizeof (payload_key_info) - 1,
-                   key, NYM_SPHINX_PAYLOAD_KEY_SIZE);
+  return nym_hkdf_sha256_accelerated ((const uint8_t *) payload_key_salt, sizeof (payload_key_salt) - 1,
+                                      seed, NYM_SPHINX_PAYLOAD_KEY_SEED_SIZE,
+                                      (const uint8_t *) payload_key_info, sizeof (payload_key_info) - 1,
+                                      key, NYM_SPHINX_PAYLOAD_KEY_SIZE);
 }
 
 bool

@@ -227,7 +227,12 @@ nym_sphinx_packet_unwrap (const uint8_t       node_secret[static 32],
                            "HKDF-SHA256 failed while expanding the shared secret");
       goto out;
     }
-  nym_sphinx_header_mac (expanded + NYM_SPHINX_MAC_KEY_OFFSET, beta, expected_mac);
+  if (!nym_sphinx_header_mac (expanded + NYM_SPHINX_MAC_KEY_OFFSET, beta, expected_mac))
+    {
+      g_set_error_literal (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_CRYPTO_FAILED,
+                           "HMAC-SHA256 failed while checking the header MAC");
+      goto out;
+    }
   if (sodium_memcmp (expected_mac, mac, NYM_SPHINX_MAC_SIZE) != 0)
     {
       g_set_error_literal (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_BAD_MAC,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of Sphinx key derivation: the V1 vector, payload-key selection and the sender's hop secrets. */
 #include "nym-core.h"
+#include "crypto/nym-hkdf.h"
+#include "crypto/nym-hmac.h"
 #include "crypto/nym-keys.h"
 #include "sphinx/nym-sphinx-keys.h"
 #include "sphinx-test-util.h"
@@ -230,6 +232,46 @@ test_keys_bad_route (void)
   g_assert_nonnull (strstr (error->message, "hop 2"));
 }
 
+/* Sphinx uses the libgcrypt-backed HKDF-SHA256 and HMAC-SHA256 for speed; they must agree
+ * with the portable ones for every shape of input Sphinx and others give them. */
+static void
+test_keys_accelerated_hkdf (void)
+{
+  static const size_t sizes[] = { 0, 1, 16, 31, 32, 33, 44, 63, 64, 65, 97, 200 };
+  static const size_t out_sizes[] = { 1, 16, 32, 33, 192, 288, 8160 };
+  g_autofree uint8_t *data = g_malloc (200 * 3);
+  g_autofree uint8_t *expected = g_malloc (8160);
+  g_autofree uint8_t *actual = g_malloc (8160);
+
+  randombytes_buf (data, 600);
+  for (size_t a = 0; a < G_N_ELEMENTS (sizes); a++)
+    for (size_t o = 0; o < G_N_ELEMENTS (out_sizes); o++)
+      {
+        size_t salt_len = sizes[a];
+        size_t ikm_len = sizes[(a + 3) % G_N_ELEMENTS (sizes)];
+        size_t info_len = sizes[(a + 7) % G_N_ELEMENTS (sizes)];
+        const uint8_t *salt = salt_len ? data : NULL;
+
+        g_assert_true (nym_hkdf (NYM_HKDF_SHA256, salt, salt_len, data + 200, ikm_len,
+                                 data + 400, info_len, expected, out_sizes[o]));
+        g_assert_true (nym_hkdf_sha256_accelerated (salt, salt_len, data + 200, ikm_len,
+                                                    data + 400, info_len, actual, out_sizes[o]));
+        g_assert_cmpmem (actual, out_sizes[o], expected, out_sizes[o]);
+      }
+  g_assert_false (nym_hkdf_sha256_accelerated (NULL, 0, data, 32, NULL, 0, actual, 8161));
+
+  for (size_t k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (size_t d = 0; d < G_N_ELEMENTS (sizes); d++)
+      {
+        uint8_t mac_expected[32];
+        uint8_t mac_actual[32];
+
+        nym_hmac_sha256 (data, sizes[k], data + 200, sizes[d], mac_expected);
+        g_assert_true (nym_hmac_sha256_accelerated (data, sizes[k], data + 200, sizes[d], mac_actual));
+        g_assert_cmpmem (mac_actual, 32, mac_expected, 32);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -237,6 +279,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_assert_true (nym_core_init ());
   g_test_add_func ("/sphinx/keys/v1", test_keys_v1);
+  g_test_add_func ("/sphinx/keys/accelerated-hkdf", test_keys_accelerated_hkdf);
   g_test_add_func ("/sphinx/keys/payload-key-selection", test_keys_payload_key_selection);
   g_test_add_func ("/sphinx/keys/hop-secrets-match-chain", test_keys_hop_secrets_match_chain);
   g_test_add_func ("/sphinx/keys/clamped-edge-secrets", test_keys_clamped_edge_secrets);

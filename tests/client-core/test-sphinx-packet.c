@@ -345,7 +345,8 @@ forge_routing_block (Fixture *fixture,
                                                 alpha0, expanded, NULL));
   g_assert_cmpmem (alpha0, 32, packet, 32);
   beta[offset] ^= xor_mask;
-  nym_sphinx_header_mac (expanded[0] + NYM_SPHINX_MAC_KEY_OFFSET, beta, packet + NYM_SPHINX_ALPHA_SIZE);
+  g_assert_true (nym_sphinx_header_mac (expanded[0] + NYM_SPHINX_MAC_KEY_OFFSET, beta,
+                                        packet + NYM_SPHINX_ALPHA_SIZE));
 }
 
 static void

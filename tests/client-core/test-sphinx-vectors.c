@@ -126,7 +126,7 @@ check_hop (Fixture       *fixture,
   sphinx_assert_bytes (payload_key, NYM_SPHINX_PAYLOAD_KEY_SIZE, expected_key);
 
   sphinx_assert_bytes (packet + 32, NYM_SPHINX_MAC_SIZE, header_mac);
-  nym_sphinx_header_mac (expanded + NYM_SPHINX_MAC_KEY_OFFSET, packet + 48, mac);
+  g_assert_true (nym_sphinx_header_mac (expanded + NYM_SPHINX_MAC_KEY_OFFSET, packet + 48, mac));
   sphinx_assert_bytes (mac, sizeof mac, header_mac);
   g_assert_true (nym_sphinx_routing_info_unwrap (expanded, packet + 48, routing));
   sphinx_assert_bytes (routing, sizeof routing, routing_plaintext);
