@@ -92,27 +92,44 @@ nym_base58_decode (const char  *text,
   while (ones < text_len && text[ones] == '1')
     ones++;
 
+  /* Reject bad characters first, in one linear pass, so that the error names the first one. */
+  for (size_t i = ones; i < text_len; i++)
+    {
+      if (base58_digit ((unsigned char) text[i]) >= 0)
+        continue;
+      if (g_ascii_isprint (text[i]))
+        g_set_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_INVALID_BASE58,
+                     "“%c” at position %zu is not a base58 character", text[i], i);
+      else
+        g_set_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_INVALID_BASE58,
+                     "Byte 0x%02x at position %zu is not a base58 character",
+                     (unsigned char) text[i], i);
+      return false;
+    }
+
+  /* The conversion below is quadratic, so text that cannot fit is refused before it runs: d
+   * digits after the leading '1's (the first of them non-zero) are worth at least 58^(d-1),
+   * which takes more than (d-1) * 0.73 bytes, since log(58) / log(256) > 0.732. */
+  if (text_len > ones)
+    {
+      size_t at_least = ones + (text_len - ones - 1) * 73 / 100 + 1;
+
+      if (at_least > out_cap)
+        {
+          g_set_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_TOO_LONG,
+                       "Base58 text decodes to at least %zu bytes, but only %zu fit",
+                       at_least, out_cap);
+          return false;
+        }
+    }
+
   /* log(58) / log(256) < 0.733, so the value never needs more bytes than this. */
   bytes = g_malloc0 ((text_len - ones) * 733 / 1000 + 1);
 
   for (size_t i = ones; i < text_len; i++)
     {
-      int digit = base58_digit ((unsigned char) text[i]);
-      unsigned carry;
+      unsigned carry = (unsigned) base58_digit ((unsigned char) text[i]);
 
-      if (digit < 0)
-        {
-          if (g_ascii_isprint (text[i]))
-            g_set_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_INVALID_BASE58,
-                         "“%c” at position %zu is not a base58 character", text[i], i);
-          else
-            g_set_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_INVALID_BASE58,
-                         "Byte 0x%02x at position %zu is not a base58 character",
-                         (unsigned char) text[i], i);
-          return false;
-        }
-
-      carry = (unsigned) digit;
       for (size_t j = 0; j < bytes_len; j++)
         {
           carry += (unsigned) bytes[j] * 58;

@@ -148,6 +148,16 @@ test_base58_overflow (Base58Fixture *fixture,
     g_assert_false (nym_base58_decode ("1111", out, 3, &out_len, &error));
     g_assert_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_TOO_LONG);
   }
+  /* Text far too long for the buffer is refused up front (the conversion is quadratic). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *huge = g_strnfill (200000, 'z');
+
+    memset (out, 0x5a, sizeof out);
+    g_assert_false (nym_base58_decode (huge, out, sizeof out, &out_len, &error));
+    g_assert_error (error, NYM_CRYPTO_ERROR, NYM_CRYPTO_ERROR_TOO_LONG);
+    g_assert_cmpuint (out[0], ==, 0x5a);
+  }
   g_assert_true (nym_base58_decode ("", out, 0, &out_len, NULL));
   g_assert_cmpuint (out_len, ==, 0);
 }
