@@ -65,6 +65,14 @@ derive_into (const uint8_t  private_key[static 32],
   return true;
 }
 
+/* §18: the AES key from an x25519 output the caller already has. */
+bool
+nym_e2e_key_from_shared_secret (const uint8_t shared_secret[static 32],
+                                uint8_t       key[static 16])
+{
+  return nym_hkdf (NYM_HKDF_BLAKE3, NULL, 0, shared_secret, 32, NULL, 0, key, NYM_E2E_KEY_LEN);
+}
+
 bool
 nym_e2e_derive_key (const uint8_t private_key[static 32],
                     const uint8_t public_key[static 32],

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define NYM_E2E_KEY_LEN    16
 #define NYM_E2E_PREFIX_LEN 32
 
+bool nym_e2e_key_from_shared_secret (const uint8_t shared_secret[static 32],
+                                    uint8_t       key[static 16]) G_GNUC_WARN_UNUSED_RESULT;
 bool nym_e2e_derive_key       (const uint8_t  private_key[static 32],
                                const uint8_t  public_key[static 32],
                                uint8_t        key[static 16],

@@ -160,7 +160,9 @@ nym_surb_list_encode (NymSurbListVersion  version,
     }
   else
     {
-      uint8_t head[4] = { (uint8_t) (count >> 8), (uint8_t) count, (uint8_t) hops, (uint8_t) rotation };
+      /* An empty list names 0 hops and an unknown rotation, as the reference encoder does. */
+      uint8_t head[4] = { (uint8_t) (count >> 8), (uint8_t) count, (uint8_t) hops,
+                          (uint8_t) (count > 0 ? rotation : NYM_KEY_ROTATION_UNKNOWN) };
       if (count > G_MAXUINT16)
         {
           g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_TOO_LONG,
@@ -204,7 +206,7 @@ nym_surb_list_decode (NymSurbListVersion  version,
       unsigned hops = bytes[2];
 
       count = ((size_t) bytes[0] << 8) | bytes[1];
-      if (hops == 0 || hops > NYM_SURB_MAX_HOPS)
+      if ((hops == 0 && count > 0) || hops > NYM_SURB_MAX_HOPS)
         {
           g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_INVALID_SURB,
                        "A V2 reply SURB list names %u hops (1 to %d are possible)", hops, NYM_SURB_MAX_HOPS);

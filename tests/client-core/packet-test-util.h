@@ -142,3 +142,117 @@ test_init_core (void)
 {
   g_assert_true (nym_core_init ());
 }
+
+#include "crypto/nym-keys.h"
+#include "packet/nym-node-address.h"
+#include "packet/nym-recipient.h"
+#include "packet/nym-topology.h"
+#include "sphinx/nym-sphinx-packet.h"
+
+/*
+ * A small network for round trips: mixes_per_layer nodes in each of the three layers and two
+ * gateways, all on 127.0.0.1 with distinct ports, with their sphinx secrets kept so packets
+ * can be unwrapped hop by hop; and a client registered at gateway 0.
+ */
+typedef struct
+{
+  NymTopology  *topology;
+  GHashTable   *secrets;          /* port → 32-byte sphinx secret (GBytes) */
+  NymRecipient  client;
+  uint8_t       client_private[32];
+  uint8_t       ack_key[16];
+} TestNetwork;
+
+static inline void
+test_network_add (TestNetwork *network,
+                  unsigned     layer,
+                  uint16_t     port)
+{
+  static const uint8_t localhost[4] = { 127, 0, 0, 1 };
+  NymTopologyNode node = { 0 };
+  uint8_t secret[32];
+
+  node.node_id = port;
+  nym_x25519_keypair (node.sphinx_key, secret);
+  nym_random_bytes (node.identity, 32);
+  nym_node_address_init_ipv4 (&node.address, localhost, port);
+  g_hash_table_insert (network->secrets, GUINT_TO_POINTER (port), g_bytes_new (secret, 32));
+  if (layer == 0)
+    nym_topology_add_gateway (network->topology, &node);
+  else
+    g_assert_true (nym_topology_add_mix (network->topology, layer, &node, NULL));
+}
+
+static inline void
+test_network_init (TestNetwork *network,
+                   unsigned     mixes_per_layer)
+{
+  uint16_t port = 20000;
+
+  network->topology = nym_topology_new (1);
+  network->secrets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_bytes_unref);
+  for (unsigned layer = 1; layer <= NYM_TOPOLOGY_LAYERS; layer++)
+    for (unsigned i = 0; i < mixes_per_layer; i++)
+      test_network_add (network, layer, port++);
+  test_network_add (network, 0, port++);
+  test_network_add (network, 0, port++);
+  nym_random_bytes (network->client.identity, 32);
+  nym_x25519_keypair (network->client.encryption_key, network->client_private);
+  memcpy (network->client.gateway, g_array_index (network->topology->gateways, NymTopologyNode, 0).identity, 32);
+  nym_random_bytes (network->ack_key, 16);
+}
+
+static inline void
+test_network_clear (TestNetwork *network)
+{
+  g_clear_pointer (&network->topology, nym_topology_free);
+  g_clear_pointer (&network->secrets, g_hash_table_unref);
+}
+
+/*
+ * Sends packet to first_hop and lets every node process it, following the next-hop addresses
+ * the packet itself names, until a final hop. Returns the final message and checks the hop
+ * count and the destination.
+ */
+static inline GBytes *
+test_network_deliver (TestNetwork          *network,
+                      const NymNodeAddress *first_hop,
+                      const uint8_t        *packet,
+                      size_t                len,
+                      size_t                expected_hops,
+                      uint16_t              expected_version,
+                      const uint8_t         destination[static 32])
+{
+  g_autofree uint8_t *current = g_memdup2 (packet, len);
+  g_autofree uint8_t *out = g_malloc (len);
+  NymNodeAddress address = *first_hop;
+
+  for (size_t hop = 0; hop < expected_hops; hop++)
+    {
+      GBytes *secret = g_hash_table_lookup (network->secrets, GUINT_TO_POINTER (address.port));
+      g_autoptr(GError) error = NULL;
+      NymSphinxUnwrapped result = { 0 };
+
+      g_assert_nonnull (secret);
+      g_assert_true (nym_sphinx_packet_unwrap (g_bytes_get_data (secret, NULL), current, len, out, &result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (result.version, ==, expected_version);
+      if (hop + 1 < expected_hops)
+        {
+          g_assert_cmpint (result.kind, ==, NYM_SPHINX_HOP_FORWARD);
+          g_assert_true (nym_node_address_decode (result.next_hop_address, 32, &address, NULL, &error));
+          g_assert_no_error (error);
+          memcpy (current, out, len);
+        }
+      else
+        {
+          static const uint8_t zero_id[16] = { 0 };
+
+          g_assert_cmpint (result.kind, ==, NYM_SPHINX_HOP_FINAL);
+          g_assert_cmpmem (result.destination, 32, destination, 32);
+          g_assert_cmpmem (result.surb_identifier, 16, zero_id, 16);
+          return g_bytes_new (result.message, result.message_len);
+        }
+    }
+  g_assert_not_reached ();
+}
