@@ -167,11 +167,13 @@ nym_hkdf_sha256_accelerated (const uint8_t *salt,
                              size_t         out_len)
 {
   static const uint8_t zero_salt[HKDF_HASH_LEN] = { 0 };
+  gcry_md_hd_t handle = NULL;
+  uint8_t message[HKDF_HASH_LEN + 160];
   uint8_t prk[HKDF_HASH_LEN];
   uint8_t block[HKDF_HASH_LEN];
   size_t block_len = 0;
   size_t done = 0;
-  bool ok = true;
+  bool ok = false;
 
   if (out_len > 255 * HKDF_HASH_LEN)
     return false;
@@ -183,28 +185,55 @@ nym_hkdf_sha256_accelerated (const uint8_t *salt,
       salt_len = sizeof zero_salt;
     }
 
-  {
-    const uint8_t *pieces[] = { ikm };
-    const size_t lengths[] = { ikm_len };
+  /* One HMAC handle for the whole derivation: after gcry_md_setkey, gcry_md_reset restores
+   * the keyed inner state, so every T(i) costs only its own data blocks. The handle lives
+   * in libgcrypt's secure memory because it holds the PRK. */
+  if (gcry_md_open (&handle, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC | GCRY_MD_FLAG_SECURE) != 0)
+    return false;
+  if (gcry_md_setkey (handle, salt, salt_len) != 0)
+    goto out;
+  if (ikm_len > 0)
+    gcry_md_write (handle, ikm, ikm_len);
+  memcpy (prk, gcry_md_read (handle, GCRY_MD_SHA256), sizeof prk);
+  if (gcry_md_setkey (handle, prk, sizeof prk) != 0)
+    goto out;
 
-    ok = hmac_sha256_buffers (salt, salt_len, pieces, lengths, 1, prk);
-  }
-  for (uint8_t counter = 1; ok && done < out_len; counter++)
+  /* RFC 5869 §2.3: T(0) is empty, T(i) = HMAC(PRK, T(i-1) || info || i). Short infos (all
+   * of Nym's) are laid out once as T || info || i in one buffer, so that each block is a
+   * single write; longer ones are written piece by piece. */
+  for (uint8_t counter = 1; done < out_len; counter++)
     {
-      const uint8_t *pieces[] = { block, info, &counter };
-      const size_t lengths[] = { block_len, info_len, 1 };
       size_t take;
 
-      ok = hmac_sha256_buffers (prk, sizeof prk, pieces, lengths, 3, block);
+      gcry_md_reset (handle);
+      if (info_len <= sizeof message - HKDF_HASH_LEN - 1)
+        {
+          memcpy (message + HKDF_HASH_LEN - block_len, block, block_len);
+          if (counter == 1 && info_len > 0)
+            memcpy (message + HKDF_HASH_LEN, info, info_len);
+          message[HKDF_HASH_LEN + info_len] = counter;
+          gcry_md_write (handle, message + HKDF_HASH_LEN - block_len, block_len + info_len + 1);
+        }
+      else
+        {
+          if (block_len > 0)
+            gcry_md_write (handle, block, block_len);
+          gcry_md_write (handle, info, info_len);
+          gcry_md_write (handle, &counter, 1);
+        }
+      memcpy (block, gcry_md_read (handle, GCRY_MD_SHA256), sizeof block);
       block_len = sizeof block;
       take = out_len - done < sizeof block ? out_len - done : sizeof block;
-      if (ok)
-        memcpy (out + done, block, take);
+      memcpy (out + done, block, take);
       done += take;
     }
+  ok = true;
 
+out:
+  gcry_md_close (handle);
   sodium_memzero (prk, sizeof prk);
   sodium_memzero (block, sizeof block);
+  sodium_memzero (message, sizeof message);
   if (!ok && out != NULL)
     sodium_memzero (out, out_len);
   return ok;
