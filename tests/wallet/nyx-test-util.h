@@ -141,3 +141,41 @@ nyx_test_base58check (const char *text)
   g_assert_cmpmem (h2, 4, out + len - 4, 4);
   return g_bytes_new_take (out, len - 4);
 }
+
+/* "vector|field|value" files as a table keyed "vector|field". */
+static inline GHashTable *
+nyx_test_load_table (const char *name)
+{
+  g_autoptr(GPtrArray) records = nyx_test_load_records (name, 3);
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      char **r = g_ptr_array_index (records, i);
+
+      g_hash_table_insert (table, g_strdup_printf ("%s|%s", r[0], r[1]), g_strdup (r[2]));
+    }
+  return table;
+}
+
+static inline const char *
+nyx_test_table_get (GHashTable *table,
+                    const char *key)
+{
+  const char *value = g_hash_table_lookup (table, key);
+
+  g_assert_nonnull (value);
+  return value;
+}
+
+static inline void
+nyx_test_assert_bytes_hex (GBytes     *bytes,
+                           const char *hex)
+{
+  gsize len = 0;
+  const uint8_t *data;
+
+  g_assert_nonnull (bytes);
+  data = g_bytes_get_data (bytes, &len);
+  nyx_test_assert_hex (data, len, hex);
+}
