@@ -147,67 +147,82 @@ read_hex4 (Reader   *reader,
 }
 
 /*
- * Decodes a JSON string into secure memory. The raw length bounds the decoded length
- * (every escape is at least as long as what it stands for), so one allocation suffices.
+ * Finds the end of the string whose opening quote was just consumed and checks that its
+ * raw bytes are UTF-8 without control characters. Escapes are ASCII, so checking the raw
+ * bytes checks the decoded text too (\u escapes are checked as they are decoded). The raw
+ * length bounds the decoded length, so one allocation of that size always suffices.
  */
 static bool
-read_string (Reader      *reader,
-             SecureText **out,
-             size_t      *out_length)
+string_extent (Reader *reader,
+               size_t *out_raw_length)
 {
   const uint8_t *scan;
-  g_autoptr(SecureText) value = NULL;
-  uint8_t *dest;
-  size_t capacity;
-  size_t used = 0;
-
-  if (!expect (reader, '"'))
-    return false;
 
   for (scan = reader->cursor; scan < reader->end && *scan != '"'; scan++)
-    if (*scan == '\\')
-      scan++;
+    {
+      if (*scan < 0x20)
+        return fail (reader, "a string holds the control character 0x%02x", *scan);
+      if (*scan == '\\')
+        scan++;
+    }
   if (scan >= reader->end)
     return fail (reader, "a string is not terminated");
+  if (!g_utf8_validate ((const char *) reader->cursor, scan - reader->cursor, NULL))
+    return fail (reader, "a string is not valid UTF-8");
+  *out_raw_length = (size_t) (scan - reader->cursor);
+  return true;
+}
 
-  capacity = (size_t) (scan - reader->cursor);
-  value = sodium_malloc (capacity + 1);
-  if (value == NULL)
-    return fail (reader, "out of protected memory");
-  sodium_memzero (value, capacity + 1);
-  dest = (uint8_t *) value;
+/*
+ * Decodes the string at the cursor (after its opening quote) into @dest, which must hold
+ * the raw length; with @dest NULL the string is only checked and skipped, so values of
+ * unknown fields are never copied anywhere.
+ */
+static bool
+decode_string (Reader  *reader,
+               uint8_t *dest,
+               size_t  *out_length)
+{
+  size_t used = 0;
 
-  while (reader->cursor < reader->end && *reader->cursor != '"')
+  while (*reader->cursor != '"')
     {
       uint8_t c = *reader->cursor++;
+      uint8_t simple;
       uint32_t code;
       char utf8[4];
       int n;
 
-      if (c < 0x20)
-        return fail (reader, "a string holds the control character 0x%02x", c);
       if (c != '\\')
         {
-          dest[used++] = c;
+          if (dest != NULL)
+            dest[used] = c;
+          used++;
           continue;
         }
-      if (reader->cursor >= reader->end)
-        return fail (reader, "a string ends inside an escape");
       c = *reader->cursor++;
       switch (c)
         {
         case '"': case '\\': case '/':
-          dest[used++] = c;
-          continue;
-        case 'b': dest[used++] = '\b'; continue;
-        case 'f': dest[used++] = '\f'; continue;
-        case 'n': dest[used++] = '\n'; continue;
-        case 'r': dest[used++] = '\r'; continue;
-        case 't': dest[used++] = '\t'; continue;
+          simple = c;
+          break;
+        case 'b': simple = '\b'; break;
+        case 'f': simple = '\f'; break;
+        case 'n': simple = '\n'; break;
+        case 'r': simple = '\r'; break;
+        case 't': simple = '\t'; break;
         case 'u':
+          simple = 0;
           break;
         default:
           return fail (reader, "a string has the unknown escape “\\%c”", c);
+        }
+      if (c != 'u')
+        {
+          if (dest != NULL)
+            dest[used] = simple;
+          used++;
+          continue;
         }
 
       if (!read_hex4 (reader, &code))
@@ -229,26 +244,80 @@ read_string (Reader      *reader,
         return fail (reader, "a string has an unpaired surrogate escape");
 
       n = g_unichar_to_utf8 (code, utf8);
-      memcpy (dest + used, utf8, (size_t) n);
+      if (dest != NULL)
+        memcpy (dest + used, utf8, (size_t) n);
       used += (size_t) n;
-      memset (utf8, 0, sizeof utf8);
+      sodium_memzero (utf8, sizeof utf8);
     }
   reader->cursor++;
+  *out_length = used;
+  return true;
+}
 
-  dest[used] = '\0';
-  /* g_utf8_validate() stops at a NUL, which JSON allows as \u0000, so check between them. */
-  for (size_t start = 0; start < used; )
-    {
-      const uint8_t *nul = memchr (dest + start, '\0', used - start);
-      size_t end = nul != NULL ? (size_t) (nul - dest) : used;
+static bool
+skip_string (Reader *reader)
+{
+  size_t raw_length, length;
 
-      if (!g_utf8_validate ((const char *) dest + start, (gssize) (end - start), NULL))
-        return fail (reader, "a string is not valid UTF-8");
-      start = end + 1;
-    }
+  return expect (reader, '"') && string_extent (reader, &raw_length) && decode_string (reader, NULL, &length);
+}
+
+/* Names and paths are not secret: they end up in ordinary strings anyway. */
+static bool
+read_plain_string (Reader  *reader,
+                   char   **out,
+                   size_t  *out_length)
+{
+  g_autofree char *value = NULL;
+  size_t raw_length, length;
+
+  if (!expect (reader, '"') || !string_extent (reader, &raw_length))
+    return false;
+  value = g_malloc (raw_length + 1);
+  if (!decode_string (reader, (uint8_t *) value, &length))
+    return false;
+  value[length] = '\0';
   *out = g_steal_pointer (&value);
   if (out_length != NULL)
-    *out_length = used;
+    *out_length = length;
+  return true;
+}
+
+/* Reads a name or path that is used as a C string, so a NUL inside it is refused. */
+static bool
+read_name (Reader  *reader,
+           char   **out)
+{
+  g_autofree char *value = NULL;
+  size_t length = 0;
+
+  if (!read_plain_string (reader, &value, &length))
+    return false;
+  if (strlen (value) != length)
+    return fail (reader, "a name or path contains a NUL character");
+  *out = g_steal_pointer (&value);
+  return true;
+}
+
+/* Mnemonics are decoded straight into sodium_malloc() memory. */
+static bool
+read_secret_string (Reader      *reader,
+                    SecureText **out)
+{
+  g_autoptr(SecureText) value = NULL;
+  size_t raw_length, length;
+
+  if (!expect (reader, '"') || !string_extent (reader, &raw_length))
+    return false;
+  value = sodium_malloc (raw_length + 1);
+  if (value == NULL)
+    return fail (reader, "out of protected memory");
+  if (!decode_string (reader, (uint8_t *) value, &length))
+    return false;
+  value[length] = '\0';
+  if (strlen (value) != length)
+    return fail (reader, "a mnemonic contains a NUL character");
+  *out = g_steal_pointer (&value);
   return true;
 }
 
@@ -260,8 +329,8 @@ skip_number_or_literal (Reader *reader)
   const uint8_t *start = reader->cursor;
   size_t length;
 
-  while (reader->cursor < reader->end && strchr ("+-.0123456789eEtrufalsn", *reader->cursor) != NULL
-         && *reader->cursor != '\0')
+  while (reader->cursor < reader->end && *reader->cursor != '\0'
+         && strchr ("+-.0123456789eEtrufalsn", *reader->cursor) != NULL)
     reader->cursor++;
   length = (size_t) (reader->cursor - start);
   if (length == 0)
@@ -274,6 +343,15 @@ skip_number_or_literal (Reader *reader)
     if (strchr ("+-.0123456789eE", start[i]) == NULL)
       return fail (reader, "expected a JSON value");
   return true;
+}
+
+/* Reads an object key (not secret, kept in ordinary memory) and the colon after it. */
+static bool
+read_key (Reader  *reader,
+          char   **out,
+          size_t  *out_length)
+{
+  return read_plain_string (reader, out, out_length) && expect (reader, ':');
 }
 
 static bool
@@ -290,20 +368,17 @@ skip_value (Reader  *reader,
   switch (*reader->cursor)
     {
     case '"':
-      {
-        g_autoptr(SecureText) ignored = NULL;
-        return read_string (reader, &ignored, NULL);
-      }
+      return skip_string (reader);
     case '{':
       reader->cursor++;
       if (accept (reader, '}'))
         return true;
       do
         {
-          g_autoptr(SecureText) key = NULL;
+          g_autofree char *key = NULL;
           size_t key_length = 0;
 
-          if (!read_string (reader, &key, &key_length) || !expect (reader, ':') || !skip_value (reader, depth + 1))
+          if (!read_key (reader, &key, &key_length) || !skip_value (reader, depth + 1))
             return false;
         }
       while (accept (reader, ','));
@@ -323,42 +398,11 @@ skip_value (Reader  *reader,
 }
 
 static bool
-key_is (const SecureText *key,
-        size_t            key_length,
-        const char       *name)
+key_is (const char *key,
+        size_t      key_length,
+        const char *name)
 {
   return key_length == strlen (name) && memcmp (key, name, key_length) == 0;
-}
-
-static bool
-read_plain_string (Reader *reader,
-                   char  **out)
-{
-  g_autoptr(SecureText) value = NULL;
-  size_t length = 0;
-
-  if (!read_string (reader, &value, &length))
-    return false;
-  if (strlen (value) != length)
-    return fail (reader, "a name or path contains a NUL character");
-  *out = g_strdup (value);
-  return true;
-}
-
-/* Mnemonics stay in secure memory; a NUL inside one could only be an attack or damage. */
-static bool
-read_secret_string (Reader      *reader,
-                    SecureText **out)
-{
-  g_autoptr(SecureText) value = NULL;
-  size_t length = 0;
-
-  if (!read_string (reader, &value, &length))
-    return false;
-  if (strlen (value) != length)
-    return fail (reader, "a mnemonic contains a NUL character");
-  *out = g_steal_pointer (&value);
-  return true;
 }
 
 /* Reads {"mnemonic":…,"hd_path":…}, the MnemonicAccount of nym-wallet. */
@@ -377,10 +421,10 @@ read_mnemonic_account (Reader      *reader,
     {
       do
         {
-          g_autoptr(SecureText) key = NULL;
+          g_autofree char *key = NULL;
           size_t key_length = 0;
 
-          if (!read_string (reader, &key, &key_length) || !expect (reader, ':'))
+          if (!read_key (reader, &key, &key_length))
             return false;
           if (key_is (key, key_length, "mnemonic"))
             {
@@ -395,7 +439,7 @@ read_mnemonic_account (Reader      *reader,
               if (hd_path != NULL)
                 return fail (reader, "%s has two “hd_path” fields", what);
               skip_whitespace (reader);
-              if (!read_plain_string (reader, &hd_path))
+              if (!read_name (reader, &hd_path))
                 return false;
             }
           else if (!skip_value (reader, 2))
@@ -433,17 +477,17 @@ read_wallet_account (Reader           *reader,
     {
       do
         {
-          g_autoptr(SecureText) key = NULL;
+          g_autofree char *key = NULL;
           size_t key_length = 0;
 
-          if (!read_string (reader, &key, &key_length) || !expect (reader, ':'))
+          if (!read_key (reader, &key, &key_length))
             return false;
           if (key_is (key, key_length, "id"))
             {
               if (id != NULL)
                 return fail (reader, "%s has two “id” fields", what);
               skip_whitespace (reader);
-              if (!read_plain_string (reader, &id))
+              if (!read_name (reader, &id))
                 return false;
             }
           else if (key_is (key, key_length, "account"))
@@ -497,10 +541,10 @@ nyx_vault_plaintext_parse (const uint8_t *plaintext,
     {
       do
         {
-          g_autoptr(SecureText) key = NULL;
+          g_autofree char *key = NULL;
           size_t key_length = 0;
 
-          if (!read_string (&reader, &key, &key_length) || !expect (&reader, ':'))
+          if (!read_key (&reader, &key, &key_length))
             return NULL;
           if (key_is (key, key_length, "accounts"))
             {
@@ -538,7 +582,7 @@ nyx_vault_plaintext_parse (const uint8_t *plaintext,
               if (hd_path != NULL)
                 return fail (&reader, "it has two “hd_path” fields"), NULL;
               skip_whitespace (&reader);
-              if (!read_plain_string (&reader, &hd_path))
+              if (!read_name (&reader, &hd_path))
                 return NULL;
             }
           else if (!skip_value (&reader, 1))
