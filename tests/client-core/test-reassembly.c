@@ -203,7 +203,8 @@ test_invalid (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_cmpint (insert (fixture, 1, 0, &message), ==, NYM_REASSEMBLY_PENDING);
   /* The same set id with another fragment count. */
-  copy = g_memdup2 (g_bytes_get_data (first->bytes, &len), len);
+  len = g_bytes_get_size (first->bytes);
+  copy = g_memdup2 (g_bytes_get_data (first->bytes, NULL), len);
   copy[4] = (uint8_t) (copy[4] - 1);
   conflicting = g_bytes_new_take (copy, len);
   g_assert_cmpint (nym_reassembler_insert (fixture->reassembler, g_bytes_get_data (conflicting, NULL), len, 0,
