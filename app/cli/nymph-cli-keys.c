@@ -1,7 +1,173 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The commands of "nymph-cli keys". */
+/* The commands of "nymph-cli keys": create a mnemonic, and show the address and public key it leads to. */
 #include "nymph-cli.h"
 
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/nyx-address.h"
+#include "crypto/nyx-bip32.h"
+#include "crypto/nyx-bip39.h"
+#include "crypto/nyx-secret.h"
+
+/* A mnemonic is at most 24 words; anything much longer on stdin is a mistake. */
+#define MAX_MNEMONIC_INPUT 4096
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("nymph-cli: %s\n\n%s", message, help);
+  return 2;
+}
+
+static int
+fail (GError *error)
+{
+  nymph_cli_print_error (error);
+  g_error_free (error);
+  return 1;
+}
+
+static int
+keys_new (int    argc,
+          char **argv)
+{
+  int words = NYX_BIP39_DEFAULT_WORDS;
+  GOptionEntry entries[] = {
+    { "words", 0, 0, G_OPTION_ARG_INT, &words, N_("Number of words: 12, 15, 18, 21 or 24 (default 24, as nym-wallet)"), N_("N") },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GError *error = NULL;
+  char *mnemonic;
+
+  g_option_context_set_summary (context, _("Print a fresh BIP39 mnemonic made from libsodium randomness."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int status = usage_error (context, error->message);
+
+      g_error_free (error);
+      return status;
+    }
+  if (argc > 1)
+    return usage_error (context, _("keys new takes no arguments"));
+  if (words < 0)
+    words = 0;
+
+  mnemonic = nyx_bip39_generate ((unsigned int) words, &error);
+  if (mnemonic == NULL)
+    return fail (error);
+  /* The one place a mnemonic is meant to leave the program: its owner must write it down. */
+  fputs (mnemonic, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+  nyx_bip39_mnemonic_free (mnemonic);
+  return 0;
+}
+
+static char *
+hex_of (const uint8_t *data,
+        size_t         len)
+{
+  char *hex = g_malloc (2 * len + 1);
+
+  sodium_bin2hex (hex, 2 * len + 1, data, len);
+  return hex;
+}
+
+static int
+keys_show (int    argc,
+           char **argv)
+{
+  gboolean json = FALSE;
+  gint64 account = 0;
+  g_autofree char *mnemonic_file = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object instead of text"), NULL },
+    { "account", 0, 0, G_OPTION_ARG_INT64, &account, N_("Account index N of the path m/44'/118'/0'/0/N (default 0)"), N_("N") },
+    { "mnemonic-file", 0, 0, G_OPTION_ARG_FILENAME, &mnemonic_file, N_("Read the mnemonic from FILE instead of standard input"), N_("FILE") },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree char *address = NULL;
+  g_autofree char *public_hex = NULL;
+  g_autofree char *path = NULL;
+  uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
+  GError *error = NULL;
+  char *mnemonic;
+  bool ok;
+
+  g_option_context_set_summary (context,
+                                _("Read a mnemonic from standard input and print the Nyx address and the compressed "
+                                  "public key (hex) it leads to. The mnemonic is never taken from the command line."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int status = usage_error (context, error->message);
+
+      g_error_free (error);
+      return status;
+    }
+  if (argc > 1)
+    return usage_error (context, _("keys show takes no arguments; give the mnemonic on standard input"));
+  if (account < 0 || account >= NYX_BIP32_HARDENED)
+    return usage_error (context, _("--account must be between 0 and 2147483647"));
+
+  if (mnemonic_file != NULL)
+    mnemonic = nyx_secret_read_file (mnemonic_file, MAX_MNEMONIC_INPUT, &error);
+  else
+    {
+      if (isatty (STDIN_FILENO))
+        g_printerr (_("Type the mnemonic, then press Ctrl+D:\n"));
+      mnemonic = nyx_secret_read_fd (STDIN_FILENO, MAX_MNEMONIC_INPUT, &error);
+    }
+  if (mnemonic == NULL)
+    return fail (error);
+
+  ok = nyx_address_derive_from_mnemonic (mnemonic, (uint32_t) account, public_key, NULL, &address, &error);
+  nyx_secret_free (mnemonic);
+  if (!ok)
+    return fail (error);
+
+  public_hex = hex_of (public_key, sizeof public_key);
+  path = nyx_bip32_cosmos_path ((uint32_t) account);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, address);
+      json_builder_set_member_name (builder, "public_key");
+      json_builder_add_string_value (builder, public_hex);
+      json_builder_set_member_name (builder, "account");
+      json_builder_add_int_value (builder, account);
+      json_builder_set_member_name (builder, "hd_path");
+      json_builder_add_string_value (builder, path);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      printf ("%s\n", text);
+    }
+  else
+    printf ("address:    %s\npublic key: %s\nhd path:    %s\n", address, public_hex, path);
+  return 0;
+}
+
 const NymphCliCommand nymph_cli_keys_commands[] = {
+  { "new",  N_("Print a new 24-word mnemonic"), keys_new },
+  { "show", N_("Show the address and public key of a mnemonic read from standard input"), keys_show },
   { NULL, NULL, NULL },
 };
