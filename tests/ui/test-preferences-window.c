@@ -4,6 +4,7 @@
 
 #include "nymph-ui.h"
 #include "nymph-application.h"
+#include "ui-test-util.h"
 #include "nymph-preferences-window.h"
 
 typedef struct
@@ -17,18 +18,7 @@ static void
 preferences_fixture_set_up (PreferencesFixture *fixture,
                             gconstpointer       user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  static guint instance;
-  g_autofree char *test_id = g_strdup_printf ("io.github.nymph.Nymph.Test%u", instance++);
-
-  /* A registered application keeps its D-Bus object path until the process ends, so each
-   * fixture registers under its own id; settings and resources do not depend on the id. */
-  fixture->app = nymph_application_new ();
-  g_application_set_application_id (G_APPLICATION (fixture->app), test_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (fixture->app), NULL, &error));
-  g_assert_no_error (error);
+  fixture->app = ui_test_application_new_registered ();
   fixture->settings = g_settings_new ("io.github.nymph.Nymph");
   fixture->preferences = g_object_ref (nymph_preferences_window_new (NULL));
 }

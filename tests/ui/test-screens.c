@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "nymph-application.h"
+#include "ui-test-util.h"
 #include "nymph-preferences-window.h"
 #include "nymph-ui.h"
 #include "nymph-wallet-page.h"
@@ -20,15 +21,7 @@ static void
 screens_fixture_set_up (ScreensFixture *fixture,
                         gconstpointer   user_data)
 {
-  static guint instance;
-  g_autofree char *test_id = g_strdup_printf ("io.github.nymph.Nymph.Test%u", instance++);
-  g_autoptr(GError) error = NULL;
-
-  fixture->app = nymph_application_new ();
-  g_application_set_application_id (G_APPLICATION (fixture->app), test_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (fixture->app), NULL, &error));
-  g_assert_no_error (error);
+  fixture->app = ui_test_application_new_registered ();
   fixture->window = g_object_ref (nymph_window_new (ADW_APPLICATION (fixture->app)));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 960, 720);
 }
@@ -227,24 +220,6 @@ find_toplevel (GType type)
   return NULL;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_descendant (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Each dialog is opened through the action a user triggers, then drawn. */
 static void
 test_screens_dialogs (ScreensFixture *fixture,
@@ -273,7 +248,7 @@ test_screens_dialogs (ScreensFixture *fixture,
       if (g_str_has_prefix (dialogs[i].action, "wallet."))
         {
           nymph_window_set_visible_view (fixture->window, "wallet");
-          target = find_descendant (GTK_WIDGET (fixture->window), NYMPH_TYPE_WALLET_PAGE);
+          target = ui_test_find_descendant (GTK_WIDGET (fixture->window), NYMPH_TYPE_WALLET_PAGE);
         }
       g_assert_true (gtk_widget_activate_action (target, dialogs[i].action, NULL));
       dialog = find_toplevel (type);

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "nymph-application.h"
+#include "ui-test-util.h"
 #include "nymph-staking-page.h"
 #include "nymph-ui.h"
 #include "nymph-window.h"
@@ -16,44 +17,21 @@ test_staking_page_new_and_finalize (void)
   g_assert_finalize_object (page);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_descendant (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The page's only button is "Go to Wallet": clicking it shows the Wallet view. */
 static void
 test_staking_page_go_to_wallet (void)
 {
-  g_autoptr(GError) error = NULL;
-  NymphApplication *app = nymph_application_new ();
+  NymphApplication *app = ui_test_application_new_registered ();
   NymphWindow *window;
   GtkWidget *page;
   GtkWidget *button;
 
-  g_application_set_application_id (G_APPLICATION (app), "io.github.nymph.Nymph.TestStaking");
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
   window = g_object_ref (nymph_window_new (ADW_APPLICATION (app)));
   nymph_window_set_visible_view (window, "staking");
 
-  page = find_descendant (GTK_WIDGET (window), NYMPH_TYPE_STAKING_PAGE);
+  page = ui_test_find_descendant (GTK_WIDGET (window), NYMPH_TYPE_STAKING_PAGE);
   g_assert_nonnull (page);
-  button = find_descendant (page, GTK_TYPE_BUTTON);
+  button = ui_test_find_descendant (page, GTK_TYPE_BUTTON);
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.view");
 

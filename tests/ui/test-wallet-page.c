@@ -4,6 +4,7 @@
 
 #include "nymph-ui.h"
 #include "nymph-application.h"
+#include "ui-test-util.h"
 #include "nymph-wallet-page.h"
 #include "nymph-window.h"
 
@@ -14,41 +15,13 @@ typedef struct
   NymphWalletPage  *page;
 } PageFixture;
 
-static NymphWalletPage *
-find_wallet_page (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      NymphWalletPage *found;
-
-      if (NYMPH_IS_WALLET_PAGE (child))
-        return NYMPH_WALLET_PAGE (child);
-      if ((found = find_wallet_page (child)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 page_fixture_set_up (PageFixture   *fixture,
                      gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  static guint instance;
-  g_autofree char *test_id = g_strdup_printf ("io.github.nymph.Nymph.Test%u", instance++);
-
-  /* A registered application keeps its D-Bus object path until the process ends, so each
-   * fixture registers under its own id; settings and resources do not depend on the id. */
-  fixture->app = nymph_application_new ();
-  g_application_set_application_id (G_APPLICATION (fixture->app), test_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (fixture->app), NULL, &error));
-  g_assert_no_error (error);
+  fixture->app = ui_test_application_new_registered ();
   fixture->window = g_object_ref (nymph_window_new (ADW_APPLICATION (fixture->app)));
-  fixture->page = find_wallet_page (GTK_WIDGET (fixture->window));
+  fixture->page = NYMPH_WALLET_PAGE (ui_test_find_descendant (GTK_WIDGET (fixture->window), NYMPH_TYPE_WALLET_PAGE));
   g_assert_nonnull (fixture->page);
 }
 
