@@ -28,10 +28,11 @@ derive_final_padding (const uint8_t initial_secret[static 32],
 }
 
 static bool
-check_route (const NymSphinxNode *route,
-             size_t               route_len,
-             const uint64_t      *delays_ns,
-             GError             **error)
+check_route (const NymSphinxNode        *route,
+             size_t                      route_len,
+             const uint64_t             *delays_ns,
+             const NymSphinxDestination *destination,
+             GError                    **error)
 {
   if (route_len < 1 || route_len > NYM_SPHINX_MAX_PATH_LENGTH)
     {
@@ -39,10 +40,10 @@ check_route (const NymSphinxNode *route,
                    "A Sphinx route has 1 to %d hops, not %zu", NYM_SPHINX_MAX_PATH_LENGTH, route_len);
       return false;
     }
-  if (route == NULL || delays_ns == NULL)
+  if (route == NULL || delays_ns == NULL || destination == NULL)
     {
       g_set_error_literal (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_BAD_ROUTE,
-                           "A Sphinx route needs its nodes and one delay per node");
+                           "A Sphinx route needs its nodes, one delay per node and a destination");
       return false;
     }
   return true;
@@ -63,7 +64,7 @@ nym_sphinx_header_create (uint16_t                    version,
   uint8_t alpha0[32];
   bool ok;
 
-  if (!check_route (route, route_len, delays_ns, error))
+  if (!check_route (route, route_len, delays_ns, destination, error))
     return false;
   if (!nym_sphinx_version_is_supported (version))
     {
@@ -114,7 +115,7 @@ nym_sphinx_packet_create_with_keys (uint16_t                    version,
                    message_len, payload_size, payload_size - NYM_SPHINX_PAYLOAD_OVERHEAD);
       return false;
     }
-  if (!check_route (route, route_len, delays_ns, error))
+  if (!check_route (route, route_len, delays_ns, destination, error))
     return false;
 
   if (!nym_sphinx_header_create (version, route, route_len, destination, delays_ns,

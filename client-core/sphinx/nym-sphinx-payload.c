@@ -49,10 +49,21 @@ nym_sphinx_payload_encapsulate (const uint8_t *message,
       return false;
     }
 
-  memset (payload, 0, payload_size);
+  if (message == NULL && message_len > 0)
+    {
+      g_set_error (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_MESSAGE_TOO_LONG,
+                   "A message of %zu bytes was given without its bytes", message_len);
+      return false;
+    }
+
+  /* The message goes in first, so that a caller may build it in place inside the payload
+   * buffer; the padding around it is written afterwards. */
   if (message_len > 0)
     memmove (payload + NYM_SPHINX_SECURITY_PARAMETER, message, message_len);
+  memset (payload, 0, NYM_SPHINX_SECURITY_PARAMETER);
   payload[NYM_SPHINX_SECURITY_PARAMETER + message_len] = 0x01;
+  memset (payload + NYM_SPHINX_PAYLOAD_OVERHEAD + message_len, 0,
+          payload_size - NYM_SPHINX_PAYLOAD_OVERHEAD - message_len);
 
   for (size_t i = n_keys; i-- > 0;)
     {

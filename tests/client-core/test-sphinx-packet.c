@@ -327,6 +327,21 @@ test_packet_bad_create (Fixture      *fixture,
   assert_create_fails (fixture, 259, 4, 2049, 2065, NYM_SPHINX_ERROR_MESSAGE_TOO_LONG);
   assert_create_fails (fixture, 259, 4, 10, 32, NYM_SPHINX_ERROR_BAD_LENGTH);
   assert_create_fails (fixture, 259, 4, 10, NYM_SPHINX_MAX_PAYLOAD_SIZE + 1, NYM_SPHINX_ERROR_BAD_LENGTH);
+
+  {
+    uint8_t packet[NYM_SPHINX_HEADER_SIZE + 38];
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (nym_sphinx_packet_create (259, fixture->route.nodes, 4, NULL, fixture->route.delays,
+                                              fixture->initial_secret, (const uint8_t *) "x", 1, 38,
+                                              packet, &error));
+    g_assert_error (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_BAD_ROUTE);
+    g_clear_error (&error);
+    g_assert_false (nym_sphinx_packet_create (259, fixture->route.nodes, 4, &fixture->destination, NULL,
+                                              fixture->initial_secret, (const uint8_t *) "x", 1, 38,
+                                              packet, &error));
+    g_assert_error (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_BAD_ROUTE);
+  }
 }
 
 /* Re-encrypts a one-hop header after changing bytes of its routing block, with a valid MAC,
@@ -457,6 +472,36 @@ test_packet_payload_recover (void)
   assert_recover_fails (payload, sizeof payload, NYM_SPHINX_ERROR_BAD_PADDING);
 }
 
+/* §9 layout, built in place: a message already sitting in the payload buffer (where it
+ * belongs, or shifted) is padded correctly. */
+static void
+test_packet_payload_in_place (void)
+{
+  uint8_t payload[64];
+  uint8_t expected[64] = { 0 };
+  uint8_t message[20];
+  size_t offset;
+  size_t len;
+  g_autoptr(GError) error = NULL;
+
+  randombytes_buf (message, sizeof message);
+  memcpy (expected + 16, message, sizeof message);
+  expected[16 + sizeof message] = 0x01;
+  for (size_t start = 0; start <= 40; start += 8)
+    {
+      memset (payload, 0xee, sizeof payload);
+      memcpy (payload + start, message, sizeof message);
+      g_assert_true (nym_sphinx_payload_encapsulate (payload + start, sizeof message, NULL, 0,
+                                                     payload, sizeof payload, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (payload, sizeof payload, expected, sizeof expected);
+      g_assert_true (nym_sphinx_payload_recover (payload, sizeof payload, &offset, &len, &error));
+      g_assert_cmpmem (payload + offset, len, message, sizeof message);
+    }
+  g_assert_false (nym_sphinx_payload_encapsulate (NULL, 5, NULL, 0, payload, sizeof payload, &error));
+  g_assert_error (error, NYM_SPHINX_ERROR, NYM_SPHINX_ERROR_MESSAGE_TOO_LONG);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,5 +522,6 @@ main (int   argc,
   ADD ("/sphinx/packet/replay-tag", test_packet_replay_tag);
 #undef ADD
   g_test_add_func ("/sphinx/packet/payload-recover", test_packet_payload_recover);
+  g_test_add_func ("/sphinx/packet/payload-in-place", test_packet_payload_in_place);
   return g_test_run ();
 }
