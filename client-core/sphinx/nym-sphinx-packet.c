@@ -11,6 +11,12 @@
 #include "sphinx/nym-sphinx-packet.h"
 #include "sphinx/nym-sphinx-payload.h"
 
+/* Per-packet secrets (shared secrets, expanded secrets, payload keys, the final padding) live
+ * on the stack and are wiped with sodium_memzero before every return, as libsodium does
+ * internally: a sodium_malloc per packet costs several system calls, more than unwrapping the
+ * packet itself. Long-lived keys (node keys, SURB keys, returned payload keys) belong in the
+ * caller's sodium_malloc memory. */
+
 /* The real client fills the end of the final block with fresh random bytes (§6, §23 Q2).
  * Deriving them from the per-packet secret keeps them unpredictable to everyone but the
  * sender while making packet creation a function of its inputs, which the tests need. */
