@@ -205,6 +205,34 @@ test_keys_clamped_edge_secrets (void)
     }
 }
 
+/* A node key with a small-order component (P + T, T of order 8; computed with an independent
+ * Edwards implementation): every clamped scalar is a multiple of 8 and removes T, in the
+ * literal chain and in the shortcut alike, so both still agree. */
+static void
+test_keys_hop_secrets_torsion_key (void)
+{
+  g_autoptr(GBytes) torsion = sphinx_test_hex ("46f08b6002abc0da5bf4118d30eba2e5a0beb5718e85f81ed6c01f2a02d26d3d");
+  SphinxTestRoute route;
+
+  sphinx_test_route_init (&route);
+  memcpy (route.nodes[1].pub, g_bytes_get_data (torsion, NULL), 32);
+  memcpy (route.nodes[3].pub, g_bytes_get_data (torsion, NULL), 32);
+  for (unsigned round = 0; round < 40; round++)
+    {
+      uint8_t initial_secret[32];
+      uint8_t alpha0[32];
+      uint8_t naive_alpha0[32];
+      uint8_t expanded[NYM_SPHINX_MAX_PATH_LENGTH][NYM_SPHINX_EXPANDED_SECRET_SIZE];
+      uint8_t naive[NYM_SPHINX_MAX_PATH_LENGTH][NYM_SPHINX_EXPANDED_SECRET_SIZE];
+
+      randombytes_buf (initial_secret, sizeof initial_secret);
+      g_assert_true (nym_sphinx_derive_hop_secrets (route.nodes, NYM_SPHINX_MAX_PATH_LENGTH,
+                                                    initial_secret, alpha0, expanded, NULL));
+      naive_hop_secrets (route.nodes, NYM_SPHINX_MAX_PATH_LENGTH, initial_secret, naive_alpha0, naive);
+      g_assert_cmpmem (expanded, sizeof expanded, naive, sizeof naive);
+    }
+}
+
 static void
 test_keys_bad_route (void)
 {
@@ -283,6 +311,7 @@ main (int   argc,
   g_test_add_func ("/sphinx/keys/payload-key-selection", test_keys_payload_key_selection);
   g_test_add_func ("/sphinx/keys/hop-secrets-match-chain", test_keys_hop_secrets_match_chain);
   g_test_add_func ("/sphinx/keys/clamped-edge-secrets", test_keys_clamped_edge_secrets);
+  g_test_add_func ("/sphinx/keys/hop-secrets-torsion-key", test_keys_hop_secrets_torsion_key);
   g_test_add_func ("/sphinx/keys/bad-route", test_keys_bad_route);
   return g_test_run ();
 }
