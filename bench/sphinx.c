@@ -11,8 +11,8 @@
 
 #define PAYLOAD_SIZE 2065 /* a Regular packet: 2048 bytes of plaintext */
 #define N_HOPS       4
-#define SLICE_SECONDS 0.2
-#define ROUNDS        7
+#define SLICE_SECONDS 0.1
+#define ROUNDS        15
 
 /* Runs func for SLICE_SECONDS and returns calls per second. The three measurements are
  * interleaved in short slices and the best slice of each is kept, so that other load on
