@@ -16,12 +16,14 @@ static const uint8_t zero_iv[16] = { 0 };
  * Secrets of one call (ephemeral scalar, DH output, AES key) live together in one
  * sodium_malloc block that is wiped and freed before returning.
  */
-typedef struct
+struct _NymE2eScratch
 {
   uint8_t ephemeral[32];
   uint8_t shared[32];
   uint8_t key[NYM_E2E_KEY_LEN];
-} Secrets;
+};
+
+typedef NymE2eScratch Secrets;
 
 static Secrets *
 secrets_new (void)
@@ -43,6 +45,18 @@ secrets_free (Secrets *secrets)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Secrets, secrets_free)
+
+NymE2eScratch *
+nym_e2e_scratch_new (void)
+{
+  return secrets_new ();
+}
+
+void
+nym_e2e_scratch_free (NymE2eScratch *scratch)
+{
+  secrets_free (scratch);
+}
 
 /* §1, §18: k = HKDF over HMAC-BLAKE3 (no salt, no info) of X25519(private, public), 16 bytes. */
 static bool
@@ -92,6 +106,36 @@ nym_e2e_derive_key (const uint8_t private_key[static 32],
  * ephemeral key is drawn per fragment unless ephemeral_secret is given (to rebuild a capture).
  */
 bool
+nym_e2e_encrypt_fragment_in (NymE2eScratch *scratch,
+                             const uint8_t  recipient_key[static 32],
+                             const uint8_t *ephemeral_secret,
+                             const uint8_t *fragment,
+                             size_t         len,
+                             uint8_t       *out,
+                             GError       **error)
+{
+  bool ok = false;
+
+  if (ephemeral_secret != NULL)
+    memcpy (scratch->ephemeral, ephemeral_secret, 32);
+  else
+    nym_random_bytes (scratch->ephemeral, 32);
+  nym_x25519_base (out, scratch->ephemeral);
+  if (!derive_into (scratch->ephemeral, recipient_key, scratch, error))
+    goto out;
+  if (!nym_aes128_ctr_xor (scratch->key, zero_iv, fragment, out + NYM_E2E_PREFIX_LEN, len))
+    {
+      g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_FAILED, "AES-128-CTR failed");
+      goto out;
+    }
+  ok = true;
+
+out:
+  sodium_memzero (scratch, sizeof *scratch);
+  return ok;
+}
+
+bool
 nym_e2e_encrypt_fragment (const uint8_t  recipient_key[static 32],
                           const uint8_t *ephemeral_secret,
                           const uint8_t *fragment,
@@ -101,19 +145,7 @@ nym_e2e_encrypt_fragment (const uint8_t  recipient_key[static 32],
 {
   g_autoptr(Secrets) secrets = secrets_new ();
 
-  if (ephemeral_secret != NULL)
-    memcpy (secrets->ephemeral, ephemeral_secret, 32);
-  else
-    nym_random_bytes (secrets->ephemeral, 32);
-  nym_x25519_base (out, secrets->ephemeral);
-  if (!derive_into (secrets->ephemeral, recipient_key, secrets, error))
-    return false;
-  if (!nym_aes128_ctr_xor (secrets->key, zero_iv, fragment, out + NYM_E2E_PREFIX_LEN, len))
-    {
-      g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_FAILED, "AES-128-CTR failed");
-      return false;
-    }
-  return true;
+  return nym_e2e_encrypt_fragment_in (secrets, recipient_key, ephemeral_secret, fragment, len, out, error);
 }
 
 /* out receives len − 32 bytes: the fragment under the key agreed with the leading public key. */
