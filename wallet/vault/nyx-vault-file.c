@@ -174,6 +174,12 @@ parse_login (JsonNode   *node,
       set_corrupt (error, path, "login %u has no string “id”", index + 1);
       return NULL;
     }
+  /* json-glib lets a broken \u escape through as invalid UTF-8; serde would not. */
+  if (!g_utf8_validate (id, -1, NULL))
+    {
+      set_corrupt (error, path, "the id of login %u is not valid UTF-8", index + 1);
+      return NULL;
+    }
   account_node = json_object_get_member (object, "account");
   if (account_node == NULL || !JSON_NODE_HOLDS_OBJECT (account_node))
     {

@@ -535,6 +535,10 @@ nyx_vault_plaintext_parse (const uint8_t *plaintext,
   g_return_val_if_fail (plaintext != NULL || plaintext_length == 0, NULL);
   g_return_val_if_fail (login_id != NULL, NULL);
 
+  /* sodium_malloc() needs libsodium initialised; this is cheap once done. */
+  if (sodium_init () < 0)
+    return fail (&reader, "libsodium could not be initialised"), NULL;
+
   if (!expect (&reader, '{'))
     return NULL;
   if (!accept (&reader, '}'))
@@ -653,6 +657,8 @@ nyx_vault_plaintext_serialize (GPtrArray *accounts,
   g_return_val_if_fail (out_length != NULL, NULL);
 
   write_accounts (&counter, accounts);
+  if (sodium_init () < 0)
+    return NULL;
   out = sodium_malloc (counter.length + 1);
   if (out == NULL)
     return NULL;
