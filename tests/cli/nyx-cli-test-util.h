@@ -3,7 +3,9 @@
 #pragma once
 
 #include <stdarg.h>
+#include <unistd.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 typedef struct
 {
@@ -21,7 +23,11 @@ cli_result_clear (CliResult *result)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
 
-/* Runs "nymph-cli ARGS…" (NULL-terminated) with @input on standard input. */
+/*
+ * Runs "nymph-cli ARGS…" (NULL-terminated) with @input on standard input. The input comes from a
+ * file rather than a pipe: a usage error ends the child before it reads anything, and writing
+ * into a closed pipe would fail the test for the wrong reason.
+ */
 G_GNUC_NULL_TERMINATED static inline void
 cli_run (CliResult  *result,
          const char *input,
@@ -29,10 +35,13 @@ cli_run (CliResult  *result,
 {
   g_autofree char *cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "cli", "nymph-cli", NULL);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *input_path = NULL;
   const char *arg;
   va_list args;
+  int fd;
 
   g_ptr_array_add (argv, cli);
   va_start (args, input);
@@ -41,12 +50,19 @@ cli_run (CliResult  *result,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  fd = g_file_open_tmp ("nymph-cli-input-XXXXXX", &input_path, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &result->out, &result->err, &error);
+  close (fd);
+  g_file_set_contents (input_path, input != NULL ? input : "", -1, &error);
   g_assert_no_error (error);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  g_unlink (input_path);
   g_assert_true (g_subprocess_get_if_exited (process));
   result->status = g_subprocess_get_exit_status (process);
   g_test_message ("exit %d, stdout: %s, stderr: %s", result->status, result->out, result->err);
