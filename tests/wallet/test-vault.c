@@ -786,6 +786,23 @@ test_damaged_files (Fixture       *fixture,
       g_clear_error (&error);
       snapshot_assert_unchanged (&snapshot, fixture->path);
     }
+
+  /* A file far larger than any wallet is refused before it is read into memory. */
+  {
+    g_autofree char *huge = g_strnfill (5 * 1024 * 1024, ' ');
+    g_autoptr(NyxVault) opened = NULL;
+    Snapshot snapshot;
+
+    memcpy (huge, good, strlen (good));
+    write_file (fixture->path, huge, -1);
+    snapshot_take (&snapshot, fixture->path);
+    opened = nyx_vault_open (fixture->path, NULL, "pw", &error);
+    g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "limit"));
+    g_assert_null (opened);
+    g_clear_error (&error);
+    snapshot_assert_unchanged (&snapshot, fixture->path);
+  }
   g_assert_cmpuint (count_directory_entries (fixture->directory), ==, 1);
 }
 
@@ -1122,6 +1139,34 @@ test_async (Fixture       *fixture,
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   assert_mnemonic (opened, "Main", "pw2", CRUSH);
+
+  nyx_vault_add_account_async (opened, "Second", ABANDON_ART, NULL, async_done, &wait);
+  changed = nyx_vault_add_account_finish (opened, async_wait_run (&wait), &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  g_assert_true (changed);
+  nyx_vault_rename_account_async (opened, "Second", "Renamed", NULL, async_done, &wait);
+  changed = nyx_vault_rename_account_finish (opened, async_wait_run (&wait), &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  g_assert_true (changed);
+  nyx_vault_remove_account_async (opened, "Nope", NULL, async_done, &wait);
+  changed = nyx_vault_remove_account_finish (opened, async_wait_run (&wait), &error);
+  g_clear_object (&wait.result);
+  g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_NO_SUCH_ACCOUNT);
+  g_assert_false (changed);
+  g_clear_error (&error);
+  nyx_vault_remove_account_async (opened, "Main", NULL, async_done, &wait);
+  changed = nyx_vault_remove_account_finish (opened, async_wait_run (&wait), &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  g_assert_true (changed);
+  {
+    g_autofree char *plaintext = independent_open (fixture->path, "default", "pw2");
+    g_autofree char *expected = expected_plaintext ((const char *[]) { "Renamed" }, (const char *[]) { ABANDON_ART }, 1);
+
+    g_assert_cmpstr (plaintext, ==, expected);
+  }
 
   g_cancellable_cancel (cancellable);
   nyx_vault_open_async (fixture->path, NULL, "pw2", cancellable, async_done, &wait);

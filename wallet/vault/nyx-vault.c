@@ -257,6 +257,12 @@ find_account_by_mnemonic (GPtrArray  *accounts,
   return NULL;
 }
 
+/*
+ * A real wallet file is a few KiB per login; anything this large is not one, and reading it
+ * whole into memory would only help a denial of service.
+ */
+#define MAX_FILE_SIZE (4 * 1024 * 1024)
+
 static gboolean
 read_vault_file (const char    *path,
                  NyxVaultFile **out_file,
@@ -265,7 +271,15 @@ read_vault_file (const char    *path,
   g_autofree char *contents = NULL;
   gsize length = 0;
   g_autoptr(GError) file_error = NULL;
+  GStatBuf info;
 
+  if (g_stat (path, &info) == 0 && info.st_size > MAX_FILE_SIZE)
+    {
+      g_set_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_CORRUPT,
+                   "“%s” is not a nym-wallet wallet file: it is %" G_GINT64_FORMAT " bytes long, "
+                   "more than the limit of %d", path, (gint64) info.st_size, MAX_FILE_SIZE);
+      return FALSE;
+    }
   if (!g_file_get_contents (path, &contents, &length, &file_error))
     {
       if (g_error_matches (file_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -440,9 +454,22 @@ write_file_atomically (const char  *path,
 
   if (no_clobber)
     {
-      if (link (temp_path, path) != 0)
+      int link_result = link (temp_path, path);
+
+      saved_errno = errno;
+      /* Some file systems (FAT, some FUSE) have no hard links; there a check has to do. */
+      if (link_result != 0 && (saved_errno == EPERM || saved_errno == EOPNOTSUPP || saved_errno == ENOSYS)
+          && !g_file_test (path, G_FILE_TEST_EXISTS))
         {
+          if (g_rename (temp_path, path) == 0)
+            {
+              sync_directory (path);
+              return TRUE;
+            }
           saved_errno = errno;
+        }
+      if (link_result != 0)
+        {
           g_unlink (temp_path);
           if (saved_errno == EEXIST)
             {
@@ -1044,6 +1071,7 @@ typedef struct
   char *path;
   char *login_id;
   char *account_name;
+  char *new_account_name;
   char *password;       /* sodium_malloc() */
   char *new_password;   /* sodium_malloc() */
   char *mnemonic;       /* sodium_malloc() */
@@ -1055,6 +1083,7 @@ task_data_free (TaskData *data)
   g_free (data->path);
   g_free (data->login_id);
   g_free (data->account_name);
+  g_free (data->new_account_name);
   nyx_secret_free (data->password);
   nyx_secret_free (data->new_password);
   nyx_secret_free (data->mnemonic);
@@ -1251,4 +1280,150 @@ nyx_vault_change_password_finish (NyxVault      *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == nyx_vault_change_password_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The account changes: one worker that calls the synchronous function named by the source tag. */
+
+static void
+change_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  NyxVault *self = NYX_VAULT (source_object);
+  TaskData *data = task_data;
+  gpointer tag = g_task_get_source_tag (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (tag == nyx_vault_add_account_async)
+    ok = nyx_vault_add_account (self, data->account_name, data->mnemonic, &error);
+  else if (tag == nyx_vault_rename_account_async)
+    ok = nyx_vault_rename_account (self, data->account_name, data->new_account_name, &error);
+  else
+    ok = nyx_vault_remove_account (self, data->account_name, &error);
+
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+run_change (NyxVault            *self,
+            gpointer             source_tag,
+            TaskData            *data,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, change_thread);
+}
+
+static gboolean
+finish_change (NyxVault      *self,
+               GAsyncResult  *result,
+               gpointer       source_tag,
+               GError       **error)
+{
+  g_return_val_if_fail (NYX_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+nyx_vault_add_account_async (NyxVault            *self,
+                             const char          *account_id,
+                             const char          *mnemonic,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  TaskData *data;
+
+  g_return_if_fail (NYX_IS_VAULT (self));
+  g_return_if_fail (account_id != NULL && mnemonic != NULL);
+
+  data = g_new0 (TaskData, 1);
+  data->account_name = g_strdup (account_id);
+  data->mnemonic = secure_strdup (mnemonic);
+  if (data->mnemonic == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      task_data_free (data);
+      g_task_set_source_tag (task, nyx_vault_add_account_async);
+      g_task_return_new_error (task, NYX_VAULT_ERROR, NYX_VAULT_ERROR_CRYPTO,
+                               "Out of protected memory for the wallet's secrets");
+      return;
+    }
+  run_change (self, nyx_vault_add_account_async, data, cancellable, callback, user_data);
+}
+
+gboolean
+nyx_vault_add_account_finish (NyxVault      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_change (self, result, nyx_vault_add_account_async, error);
+}
+
+void
+nyx_vault_rename_account_async (NyxVault            *self,
+                                const char          *account_id,
+                                const char          *new_account_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  TaskData *data;
+
+  g_return_if_fail (NYX_IS_VAULT (self));
+  g_return_if_fail (account_id != NULL && new_account_id != NULL);
+
+  data = g_new0 (TaskData, 1);
+  data->account_name = g_strdup (account_id);
+  data->new_account_name = g_strdup (new_account_id);
+  run_change (self, nyx_vault_rename_account_async, data, cancellable, callback, user_data);
+}
+
+gboolean
+nyx_vault_rename_account_finish (NyxVault      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_change (self, result, nyx_vault_rename_account_async, error);
+}
+
+void
+nyx_vault_remove_account_async (NyxVault            *self,
+                                const char          *account_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  TaskData *data;
+
+  g_return_if_fail (NYX_IS_VAULT (self));
+  g_return_if_fail (account_id != NULL);
+
+  data = g_new0 (TaskData, 1);
+  data->account_name = g_strdup (account_id);
+  run_change (self, nyx_vault_remove_account_async, data, cancellable, callback, user_data);
+}
+
+gboolean
+nyx_vault_remove_account_finish (NyxVault      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_change (self, result, nyx_vault_remove_account_async, error);
 }

@@ -24,9 +24,9 @@ G_DECLARE_FINAL_TYPE (NyxVault, nyx_vault, NYX, VAULT, GObject)
 /*
  * Passwords and mnemonics are NUL-terminated UTF-8; the vault copies them into
  * sodium_malloc() memory. nyx_vault_reveal_mnemonic() returns such memory, to be released
- * with nyx_secret_free(). The slow calls (those that run Argon2id) have _async variants
- * that do the work in a GTask thread; a vault must not be used from two threads at once
- * except through those.
+ * with nyx_secret_free(). Every call that runs Argon2id (create, open, and each change,
+ * since every change re-encrypts the login) has an _async variant that does the work in a
+ * GTask thread. The object locks itself, so calls from several threads are serialised.
  */
 NyxVault    *nyx_vault_create                (const char          *path,
                                               const char          *login_id,
@@ -73,12 +73,38 @@ gboolean     nyx_vault_add_account           (NyxVault            *self,
                                               const char          *account_id,
                                               const char          *mnemonic,
                                               GError             **error);
+void         nyx_vault_add_account_async     (NyxVault            *self,
+                                              const char          *account_id,
+                                              const char          *mnemonic,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     nyx_vault_add_account_finish    (NyxVault            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 gboolean     nyx_vault_rename_account        (NyxVault            *self,
                                               const char          *account_id,
                                               const char          *new_account_id,
                                               GError             **error);
+void         nyx_vault_rename_account_async  (NyxVault            *self,
+                                              const char          *account_id,
+                                              const char          *new_account_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     nyx_vault_rename_account_finish (NyxVault            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 gboolean     nyx_vault_remove_account        (NyxVault            *self,
                                               const char          *account_id,
+                                              GError             **error);
+void         nyx_vault_remove_account_async  (NyxVault            *self,
+                                              const char          *account_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     nyx_vault_remove_account_finish (NyxVault            *self,
+                                              GAsyncResult        *result,
                                               GError             **error);
 gboolean     nyx_vault_change_password       (NyxVault            *self,
                                               const char          *current_password,
