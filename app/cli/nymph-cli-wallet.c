@@ -141,6 +141,39 @@ read_secret_line (const char  *prompt,
   return g_steal_pointer (&line);
 }
 
+/*
+ * Prints a secret and a newline straight to the standard output descriptor: g_print() and
+ * stdio would leave copies in heap buffers that are freed without being wiped.
+ */
+static gboolean
+print_secret_line (const char *secret)
+{
+  const char *parts[2] = { secret, "\n" };
+
+  fflush (stdout);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      const char *data = parts[i];
+      size_t length = strlen (data);
+
+      while (length > 0)
+        {
+          ssize_t n = write (STDOUT_FILENO, data, length);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              g_printerr ("nymph-cli: %s: %s\n", _("Could not write to standard output"), g_strerror (errno));
+              return FALSE;
+            }
+          data += n;
+          length -= (size_t) n;
+        }
+    }
+  return TRUE;
+}
+
 /* A secret from @file if given, otherwise the next line of standard input. */
 static char *
 read_secret (const char  *file,
@@ -342,7 +375,8 @@ run_create (int argc, char **argv)
   if (status == 0)
     {
       g_printerr (_("The new account's mnemonic follows. Anyone who sees it controls the account.\n"));
-      g_print ("%s\n", mnemonic);
+      if (!print_secret_line (mnemonic))
+        return 1;
     }
   return status;
 }
@@ -437,7 +471,8 @@ run_add_account (int argc, char **argv)
   if (status == 0 && options.generate)
     {
       g_printerr (_("The new account's mnemonic follows. Anyone who sees it controls the account.\n"));
-      g_print ("%s\n", mnemonic);
+      if (!print_secret_line (mnemonic))
+        return 1;
     }
   return status;
 }
@@ -523,8 +558,7 @@ run_show_mnemonic (int argc, char **argv)
   mnemonic = nyx_vault_reveal_mnemonic (vault, options.name, password, &error);
   if (mnemonic == NULL)
     return fail (g_steal_pointer (&error));
-  g_print ("%s\n", mnemonic);
-  return 0;
+  return print_secret_line (mnemonic) ? 0 : 1;
 }
 
 static int
