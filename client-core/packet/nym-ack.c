@@ -84,6 +84,8 @@ nym_surb_ack_create (uint16_t        version,
                                  payload, sizeof payload, nym_packet_size_payload (NYM_PACKET_SIZE_ACK),
                                  out + NYM_NODE_ADDRESS_MAX_UNPADDED, error);
   sodium_free (secret);
+  if (!ok)
+    nym_packet_error_wrap (error, "Could not build the SURB-ACK packet");
   return ok;
 }
 

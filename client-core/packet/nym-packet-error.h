@@ -30,4 +30,7 @@ typedef enum
 
 GQuark nym_packet_error_quark (void);
 
+void   nym_packet_error_wrap  (GError    **error,
+                               const char *what);
+
 G_END_DECLS

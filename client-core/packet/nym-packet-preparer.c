@@ -128,7 +128,10 @@ build_forward_packet (const NymPacketPreparer *preparer,
                                  plaintext, len, nym_packet_size_payload (preparer->size), packet, error);
   sodium_free (secret);
   if (!ok)
-    return false;
+    {
+      nym_packet_error_wrap (error, "Could not build the sphinx packet");
+      return false;
+    }
   out->first_hop = route.first_hop;
   out->rotation = nym_topology_key_rotation (preparer->topology);
   out->forward_delay_ns = mix_delay_sum (delays, route.len);
@@ -204,7 +207,10 @@ nym_reply_surb_seal (const NymReplySurb *surb,
   sodium_free (sphinx_surb);
   sodium_memzero (surb_bytes->data, surb_bytes->len);
   if (!ok)
-    return false;
+    {
+      nym_packet_error_wrap (error, "Could not use the reply SURB");
+      return false;
+    }
   return nym_node_address_decode (first_hop_bytes, sizeof first_hop_bytes, first_hop, NULL, error);
 }
 
@@ -315,7 +321,10 @@ nym_prepare_reply_surb (const NymPacketPreparer *preparer,
   sodium_free (secret);
   sodium_memzero (keys, sizeof keys);
   if (!ok)
-    return false;
+    {
+      nym_packet_error_wrap (error, "Could not create the reply SURB");
+      return false;
+    }
   ok = nym_reply_surb_from_bytes (bytes, NYM_REPLY_SURB_KEY_LEN + surb_len, out, error);
   sodium_memzero (bytes, NYM_REPLY_SURB_KEY_LEN + surb_len);
   if (ok)

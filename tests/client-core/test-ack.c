@@ -125,12 +125,12 @@ test_surb_ack_invalid (Fixture       *fixture,
   /* An empty route and an unsupported version are refused by the sphinx layer. */
   g_assert_false (nym_surb_ack_create (259, &route, network->client.identity, delays, NULL, network->ack_key,
                                        NULL, id, bytes, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_SPHINX);
   g_clear_error (&error);
   g_assert_true (nym_topology_random_route (network->topology, network->client.gateway, false, &route, &error));
   g_assert_false (nym_surb_ack_create (300, &route, network->client.identity, delays, NULL, network->ack_key,
                                        NULL, id, bytes, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_SPHINX);
 }
 
 static void

@@ -241,6 +241,54 @@ test_set_ids (void)
                    ((NymFragment *) g_ptr_array_index (fragments, fragments->len - 1))->header.set_id);
 }
 
+/*
+ * §24 V6: the fragment counts and left-over space that chunking/src/lib.rs expects, for a set of
+ * capacities including tiny ones (F = 17 leaves 10 bytes unlinked, 7 linked) and 2048 − 386 − 19.
+ */
+static void
+test_count_reference_cases (void)
+{
+  static const size_t capacities[] = { 17, 2048 - 386 - 19, 20, 42, 10000, CAPACITY };
+
+  for (size_t c = 0; c < G_N_ELEMENTS (capacities); c++)
+    {
+      size_t cap = capacities[c];
+      size_t unlinked = cap - 7;
+      size_t linked = cap - 10;
+      size_t edge = 255 * unlinked - 3;
+      size_t middle = 255 * unlinked - 6;
+      struct
+      {
+        size_t len;
+        size_t fragments;
+        size_t space;
+      } cases[] = {
+        { unlinked - 5, 1, 5 },
+        { unlinked, 1, 0 },
+        { unlinked + 1, 2, unlinked - 1 },
+        { 2 * unlinked, 2, 0 },
+        { 42 * unlinked - 5, 42, 5 },
+        { 42 * unlinked, 42, 0 },
+        { edge + linked - 1, 256, 1 },
+        { edge + linked, 256, 0 },
+        { edge + linked + 41 * unlinked - 5, 255 + 42, 5 },
+        { edge + linked + 41 * unlinked, 255 + 42, 0 },
+        { edge + 8 * middle + linked - 1, 9 * 255 + 1, 1 },
+        { edge + 8 * middle + linked, 9 * 255 + 1, 0 },
+        { edge + 8 * middle + linked + 41 * unlinked - 5, 9 * 255 + 42, 5 },
+        { edge + 8 * middle + linked + 41 * unlinked, 9 * 255 + 42, 0 },
+      };
+
+      for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          size_t space = 12345;
+
+          g_assert_cmpuint (nym_fragment_count (cases[i].len, cap, &space), ==, cases[i].fragments);
+          g_assert_cmpuint (space, ==, cases[i].space);
+        }
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -251,5 +299,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/chunking/split/boundaries", test_split_boundaries);
   g_test_add_func ("/chunking/split/padding-fills", test_padding_fills);
   g_test_add_func ("/chunking/split/set-ids", test_set_ids);
+  g_test_add_func ("/chunking/count/reference-cases", test_count_reference_cases);
   return g_test_run ();
 }
