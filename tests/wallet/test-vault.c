@@ -499,6 +499,23 @@ test_open_independent_file (Fixture       *fixture,
   g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_NO_SUCH_LOGIN);
   g_assert_null (missing);
   g_assert_nonnull (strstr (error->message, "“first”, “second”"));
+  g_clear_error (&error);
+
+  /* Removing the only account of one login drops that login; the file and the other login stay. */
+  g_assert_true (nyx_vault_remove_account (second, "second", &error));
+  g_assert_no_error (error);
+  g_assert_true (nyx_vault_get_is_removed (second));
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_clear_object (&second);
+  second = nyx_vault_open (fixture->path, "second", "correct horse", &error);
+  g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_NO_SUCH_LOGIN);
+  g_assert_null (second);
+  g_clear_error (&error);
+  g_clear_object (&first);
+  first = nyx_vault_open (fixture->path, "first", "correct horse", &error);
+  g_assert_no_error (error);
+  assert_mnemonic (first, "Account 1", "correct horse", ABANDON_ART);
+  g_assert_cmpuint (count_directory_entries (fixture->directory), ==, 1);
 }
 
 /* create, open, add, rename, remove, change the password and reveal, checked against an independent reader. */
