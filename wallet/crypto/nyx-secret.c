@@ -49,8 +49,11 @@ nyx_secret_read_fd (int      fd,
                    "Could not initialise libsodium");
       return NULL;
     }
-  /* One spare byte lets us notice input longer than max_len, one more holds the NUL. */
-  buffer = sodium_malloc (max_len + 2);
+  /*
+   * The limit is on the secret without its line end, so room is kept for "\r\n", for one
+   * more byte that shows the input is too long, and for the NUL.
+   */
+  buffer = sodium_malloc (max_len + 4);
   if (buffer == NULL)
     {
       g_set_error (error, NYX_SECRET_ERROR, NYX_SECRET_ERROR_NO_MEMORY,
@@ -58,9 +61,9 @@ nyx_secret_read_fd (int      fd,
       return NULL;
     }
 
-  while (len < max_len + 1)
+  while (len < max_len + 3)
     {
-      ssize_t n = read (fd, buffer + len, max_len + 1 - len);
+      ssize_t n = read (fd, buffer + len, max_len + 3 - len);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -78,6 +81,12 @@ nyx_secret_read_fd (int      fd,
       len += (size_t) n;
     }
 
+  if (len > 0 && buffer[len - 1] == '\n')
+    {
+      len--;
+      if (len > 0 && buffer[len - 1] == '\r')
+        len--;
+    }
   if (len > max_len)
     {
       sodium_free (buffer);
@@ -85,11 +94,6 @@ nyx_secret_read_fd (int      fd,
                    "The secret is longer than %zu bytes", max_len);
       return NULL;
     }
-
-  if (len > 0 && buffer[len - 1] == '\n')
-    len--;
-  if (len > 0 && buffer[len - 1] == '\r')
-    len--;
   buffer[len] = '\0';
 
   if (memchr (buffer, '\0', len) != NULL || !g_utf8_validate (buffer, (gssize) len, NULL))
