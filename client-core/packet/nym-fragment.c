@@ -432,25 +432,29 @@ nym_fragment_split (const uint8_t *message,
   ids = g_new0 (int32_t, sets);
   for (size_t i = 0; i < sets; i++)
     {
-      ids[i] = set_ids != NULL ? set_ids[i] : nym_fragment_new_set_id ();
-      if (ids[i] <= 0)
+      bool repeated;
+
+      if (set_ids != NULL && set_ids[i] <= 0)
         {
           g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_INVALID_FRAGMENT,
-                       "Set id %d is not positive", ids[i]);
+                       "Set id %d is not positive", set_ids[i]);
           return NULL;
         }
-      for (size_t j = 0; j < i; j++)
-        if (ids[j] == ids[i])
-          {
-            if (set_ids != NULL)
-              {
-                g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_INVALID_FRAGMENT,
-                             "Set id %d is given twice", ids[i]);
-                return NULL;
-              }
-            ids[i] = nym_fragment_new_set_id ();
-            j = (size_t) -1;
-          }
+      /* Ids must differ within a message; fresh ones are redrawn, given ones are refused. */
+      do
+        {
+          ids[i] = set_ids != NULL ? set_ids[i] : nym_fragment_new_set_id ();
+          repeated = false;
+          for (size_t j = 0; j < i; j++)
+            repeated = repeated || ids[j] == ids[i];
+        }
+      while (repeated && set_ids == NULL);
+      if (repeated)
+        {
+          g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_INVALID_FRAGMENT,
+                       "Set id %d is given twice", ids[i]);
+          return NULL;
+        }
     }
 
   if (sets == 1)

@@ -2,7 +2,7 @@
 /* NymNodeRoutingAddress: a mix node's IP and port in its 7/19-byte and zero-padded forms (spec nym-packet.md §16). */
 #include "packet/nym-node-address.h"
 
-#include <gio/gio.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 void
@@ -95,14 +95,16 @@ nym_node_address_decode (const uint8_t  *bytes,
   return true;
 }
 
-/* Accepts "1.2.3.4:1789" and "[::1]:1789", the forms a topology's mix_host uses. */
+/*
+ * Accepts "1.2.3.4:1789" and "[::1]:1789", the forms a topology's mix_host uses. inet_pton
+ * is used rather than GInetAddress so this codec stays free of GObject.
+ */
 bool
 nym_node_address_parse (const char     *text,
                         NymNodeAddress *out,
                         GError        **error)
 {
   g_autofree char *host = NULL;
-  g_autoptr(GInetAddress) inet = NULL;
   const char *colon;
   const char *host_start;
   size_t host_len;
@@ -132,23 +134,16 @@ nym_node_address_parse (const char     *text,
       host_len -= 2;
     }
   host = g_strndup (host_start, host_len);
-  inet = g_inet_address_new_from_string (host);
-  if (inet == NULL)
+  address.port = (uint16_t) port;
+  if (inet_pton (AF_INET, host, address.ip) == 1)
+    address.ip_version = 4;
+  else if (inet_pton (AF_INET6, host, address.ip) == 1)
+    address.ip_version = 6;
+  else
     {
       g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_INVALID_ADDRESS,
                    "“%s” is not an IPv4 or IPv6 address", host);
       return false;
-    }
-  address.port = (uint16_t) port;
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
-    {
-      address.ip_version = 4;
-      memcpy (address.ip, g_inet_address_to_bytes (inet), 4);
-    }
-  else
-    {
-      address.ip_version = 6;
-      memcpy (address.ip, g_inet_address_to_bytes (inet), 16);
     }
   *out = address;
   return true;
@@ -157,15 +152,14 @@ nym_node_address_parse (const char     *text,
 char *
 nym_node_address_to_string (const NymNodeAddress *address)
 {
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autofree char *ip = NULL;
+  char ip[INET6_ADDRSTRLEN] = "";
 
-  inet = g_inet_address_new_from_bytes (address->ip,
-                                        address->ip_version == 6 ? G_SOCKET_FAMILY_IPV6
-                                                                 : G_SOCKET_FAMILY_IPV4);
-  ip = g_inet_address_to_string (inet);
   if (address->ip_version == 6)
-    return g_strdup_printf ("[%s]:%u", ip, address->port);
+    {
+      inet_ntop (AF_INET6, address->ip, ip, sizeof ip);
+      return g_strdup_printf ("[%s]:%u", ip, address->port);
+    }
+  inet_ntop (AF_INET, address->ip, ip, sizeof ip);
   return g_strdup_printf ("%s:%u", ip, address->port);
 }
 
