@@ -340,8 +340,10 @@ test_bad_input (TxFixture    *fixture,
   static const NyxCoin bad_coins[] = {
     { "unym", "" }, { "unym", "1.5" }, { "unym", "-1" }, { "unym", "01" }, { "unym", "1e6" },
     { "unym", "340282366920938463463374607431768211456" }, { "u", "1" }, { "1unym", "1" },
-    { "un ym", "1" }, { "", "1" },
+    { "un ym", "1" }, { "", "1" }, { "unym", "0" },
   };
+  static const NyxCoin unsorted[] = { { "unyx", "1" }, { "unym", "1" } };
+  static const NyxCoin twice[] = { { "unym", "1" }, { "unym", "2" } };
   uint8_t zero_key[32] = { 0 };
   uint8_t order_key[32];
   uint8_t bad_public[33] = { 0x02 };
@@ -388,6 +390,24 @@ test_bad_input (TxFixture    *fixture,
       g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
       g_clear_error (&error);
     }
+
+  /* The SDK's Coins.IsValid: sorted, distinct, and a MsgSend moves at least one coin. */
+  g_assert_false (nyx_tx_builder_add_msg_send (fixture->builder, SIGNER, RECEIVER, unsorted, 2, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
+  g_assert_nonnull (strstr (error->message, "sorted"));
+  g_clear_error (&error);
+  g_assert_false (nyx_tx_builder_set_fee (fixture->builder, twice, 2, 1, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
+  g_clear_error (&error);
+  g_assert_false (nyx_tx_builder_add_msg_execute_contract (fixture->builder, SIGNER, NYX_MIXNET_CONTRACT_MAINNET,
+                                                           (const uint8_t *) "{}", 2, unsorted, 2, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
+  g_assert_nonnull (strstr (error->message, "funds[1]"));
+  g_clear_error (&error);
+  g_assert_false (nyx_tx_builder_add_msg_send (fixture->builder, SIGNER, RECEIVER, NULL, 0, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
+  g_assert_nonnull (strstr (error->message, "at least one coin"));
+  g_clear_error (&error);
 
   g_assert_false (nyx_tx_builder_add_msg_execute_contract (fixture->builder, SIGNER, NYX_MIXNET_CONTRACT_MAINNET,
                                                            (const uint8_t *) "{\"delegate\":", 12, NULL, 0, &error));
@@ -475,8 +495,11 @@ test_bad_json (TxFixture    *fixture,
     { "[{\"typeUrl\": \"/cosmos.bank.v1beta1.MsgSend\", \"value\": {}, \"extra\": 1}]", "other than" },
     /* The first message is fine; the second is not, and nothing may be added. */
     { "[{\"typeUrl\": \"/cosmos.bank.v1beta1.MsgSend\", \"value\": {\"fromAddress\": \"" SIGNER "\","
-      " \"toAddress\": \"" RECEIVER "\"}}, {\"typeUrl\": \"/cosmos.bank.v1beta1.MsgSend\", \"value\":"
+      " \"toAddress\": \"" RECEIVER "\", \"amount\": [{\"denom\": \"unym\", \"amount\": \"1\"}]}},"
+      " {\"typeUrl\": \"/cosmos.bank.v1beta1.MsgSend\", \"value\":"
       " {\"fromAddress\": \"" SIGNER "\", \"toAddress\": \"n1bad\"}}]", "Message 1: to_address" },
+    { "[{\"typeUrl\": \"/cosmos.bank.v1beta1.MsgSend\", \"value\": {\"fromAddress\": \"" SIGNER "\","
+      " \"toAddress\": \"" RECEIVER "\"}}]", "Message 0: amount: at least one coin" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

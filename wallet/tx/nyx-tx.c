@@ -106,12 +106,24 @@ check_address (const char *field,
   return false;
 }
 
+/*
+ * The Cosmos SDK's Coins.IsValid, which MsgSend, MsgExecuteContract funds, staking amounts and
+ * fees must pass on chain: well-formed, every amount positive, denominations strictly ascending
+ * (so each appears once). Checking here turns a rejected broadcast into a clear error before
+ * anything is signed. @min_coins is 1 where the SDK wants at least one coin.
+ */
 static bool
 check_coins (const char    *field,
              const NyxCoin *coins,
              size_t         n_coins,
+             size_t         min_coins,
              GError       **error)
 {
+  if (n_coins < min_coins)
+    {
+      g_set_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN, "%s: at least one coin is needed", field);
+      return false;
+    }
   for (size_t i = 0; i < n_coins; i++)
     {
       g_autoptr(GError) local_error = NULL;
@@ -120,6 +132,19 @@ check_coins (const char    *field,
         {
           g_set_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN,
                        "%s[%zu]: %s", field, i, local_error->message);
+          return false;
+        }
+      if (strcmp (coins[i].amount, "0") == 0)
+        {
+          g_set_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN,
+                       "%s[%zu]: the amount of %s is zero; leave the coin out instead", field, i, coins[i].denom);
+          return false;
+        }
+      if (i > 0 && strcmp (coins[i - 1].denom, coins[i].denom) >= 0)
+        {
+          g_set_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN,
+                       "%s[%zu]: coins must be sorted by denomination, each once (%s comes after %s)",
+                       field, i, coins[i].denom, coins[i - 1].denom);
           return false;
         }
     }
@@ -189,7 +214,7 @@ nyx_tx_builder_add_msg_send (NyxTxBuilder  *builder,
 
   if (!check_address ("from_address", from_address, NYX_ADDRESS_PREFIX, error) ||
       !check_address ("to_address", to_address, NYX_ADDRESS_PREFIX, error) ||
-      !check_coins ("amount", amount, n_amount, error))
+      !check_coins ("amount", amount, n_amount, 1, error))
     return false;
 
   coins = coin_array_new (amount, n_amount, &pointers);
@@ -219,7 +244,7 @@ nyx_tx_builder_add_msg_execute_contract (NyxTxBuilder  *builder,
 
   if (!check_address ("sender", sender, NYX_ADDRESS_PREFIX, error) ||
       !check_address ("contract", contract, NYX_ADDRESS_PREFIX, error) ||
-      !check_coins ("funds", funds, n_funds, error))
+      !check_coins ("funds", funds, n_funds, 0, error))
     return false;
 
   /* wasmd rejects a message that is not JSON, so catch it before signing. */
@@ -260,7 +285,7 @@ add_staking (NyxTxBuilder  *builder,
   g_return_val_if_fail (amount != NULL, false);
   if (!check_address ("delegator_address", delegator_address, NYX_ADDRESS_PREFIX, error) ||
       !check_address ("validator_address", validator_address, NYX_VALOPER_PREFIX, error) ||
-      !check_coins ("amount", amount, 1, error))
+      !check_coins ("amount", amount, 1, 1, error))
     return false;
 
   coin.denom = (char *) amount->denom;
@@ -363,7 +388,7 @@ nyx_tx_builder_set_fee (NyxTxBuilder  *builder,
                         uint64_t       gas_limit,
                         GError       **error)
 {
-  if (!check_coins ("fee", amount, n_amount, error))
+  if (!check_coins ("fee", amount, n_amount, 0, error))
     return false;
   g_ptr_array_set_size (builder->fee_denoms, 0);
   g_ptr_array_set_size (builder->fee_amounts, 0);

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   NYX_TX_ERROR_INVALID_ADDRESS,  /* an address field is not a valid bech32 address with the right prefix */
-  NYX_TX_ERROR_INVALID_COIN,     /* an amount or denomination is malformed */
+  NYX_TX_ERROR_INVALID_COIN,     /* a malformed or zero amount, a bad denomination, unsorted or missing coins */
   NYX_TX_ERROR_INVALID_MEMO,     /* not UTF-8, or longer than 256 bytes */
   NYX_TX_ERROR_INVALID_MESSAGE,  /* an empty type URL, empty contract message, a message that is not JSON, … */
   NYX_TX_ERROR_NO_MESSAGES,      /* a transaction needs at least one message */
@@ -47,7 +47,9 @@ void          nyx_tx_builder_free   (NyxTxBuilder *builder);
 
 /*
  * Message adders. Each checks its input and, on error, leaves the builder as it was.
- * Account addresses must have the prefix "n", validators "nvaloper".
+ * Account addresses must have the prefix "n", validators "nvaloper". Coins must pass the
+ * Cosmos SDK's Coins.IsValid: positive amounts, denominations sorted and distinct; a MsgSend
+ * needs at least one coin, contract funds and fees may be empty.
  */
 bool          nyx_tx_builder_add_msg_send                (NyxTxBuilder  *builder,
                                                           const char    *from_address,

@@ -60,8 +60,9 @@ function next64() {
 const randInt = (n) => Number(next64() % BigInt(n));
 const randBytes = (n) => Uint8Array.from({ length: n }, () => randInt(256));
 const pick = (list) => list[randInt(list.length)];
+// Positive amounts only: the builder, like the chain, refuses zero coins.
 const randAmount = () => pick([
-  () => String(randInt(10)),
+  () => String(1 + randInt(9)),
   () => String(1 + randInt(1_000_000_000)),
   () => (next64() * next64()).toString(),   // up to 2^128
 ])();
@@ -84,7 +85,8 @@ function randomMemo() {
 
 const mixnetContract = 'n17srjznxl9dvzdkpwpw24gg668wc73val88a6m5ajg6ankwvz9wtst0cznr';
 const denoms = ['unym', 'unyx'];
-const coin = () => ({ denom: pick(denoms), amount: randAmount() });
+// One or two coins, sorted by denomination and distinct, as the SDK's Coins.IsValid wants.
+const coins = () => (randInt(3) === 0 ? denoms : [pick(denoms)]).map((denom) => ({ denom, amount: randAmount() }));
 const account = () => toBech32('n', randBytes(20));
 const valoper = () => toBech32('nvaloper', randBytes(20));
 
@@ -92,13 +94,13 @@ const valoper = () => toBech32('nvaloper', randBytes(20));
 function randomMessage(signer) {
   switch (randInt(5)) {
     case 0: {
-      const value = { fromAddress: signer, toAddress: account(), amount: Array.from({ length: randInt(3) }, coin) };
+      const value = { fromAddress: signer, toAddress: account(), amount: coins() };
       return { ours: { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value }, theirs: { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value } };
     }
     case 1: {
       const action = pick(['delegate', 'undelegate', 'withdraw_delegator_reward']);
       const msg = JSON.stringify({ [action]: { node_id: randInt(4294967296) } });
-      const funds = action === 'delegate' ? [{ denom: 'unym', amount: randAmount() }] : [];
+      const funds = action === 'delegate' ? coins() : [];
       const contract = randInt(4) === 0 ? toBech32('n', randBytes(32)) : mixnetContract;
       return {
         ours: { typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract', value: { sender: signer, contract, msg, funds } },
