@@ -45,8 +45,12 @@ typedef struct
   guint16          mix_port;      /* TCP port on 127.0.0.1 for framed sphinx packets */
   /* Gateways only. */
   guint16          ws_port;       /* client websocket port on 127.0.0.1 */
-  bool             entry;         /* listed in the rewarded set's entry_gateways */
-  bool             exit;          /* listed in exit_gateways; exit addresses below */
+  /* Every gateway is declared entry-capable (listed by skimmed/entry-gateways, so a
+   * client whose gateway it is finds it). entry: its epoch role is EntryGateway (the
+   * rewarded set's entry_gateways). exit: it runs the exit services (addresses below);
+   * its role is ExitGateway unless it is also the entry. */
+  bool             entry;
+  bool             exit;
   char            *network_requester_address; /* Recipient string of the exit's NR, or NULL */
   char            *ip_packet_router_address;  /* Recipient string of the exit's IPR, or NULL */
   char            *authenticator_address;     /* Recipient string, or NULL */
@@ -72,7 +76,7 @@ G_DECLARE_FINAL_TYPE (LocalnetNetwork, localnet_network, LOCALNET, NETWORK, GObj
  * by another nymph-localnet process running single roles), its nodes and nym-api URL are
  * loaded, so that a process running one role adds itself to the rest.
  *
- * Properties: "dir" (construct-only), "json-path", "nym-api-url", "zero-delay",
+ * Properties: "dir" (construct-only), "json-path", "nym-api-url" (read-only), "zero-delay",
  * "n-nodes". Signal "changed" is emitted after every change to the node table.
  */
 LocalnetNetwork        *localnet_network_new              (const char       *dir,
@@ -98,13 +102,18 @@ GPtrArray              *localnet_network_get_nodes        (LocalnetNetwork  *sel
 const LocalnetNodeInfo *localnet_network_find_node        (LocalnetNetwork  *self,
                                                            const char       *name);
 
-void                    localnet_network_set_nym_api_url  (LocalnetNetwork  *self,
-                                                           const char       *url);
+/* Sets the URL and writes localnet.json (merging what other processes wrote). */
+bool                    localnet_network_set_nym_api_url  (LocalnetNetwork  *self,
+                                                           const char       *url,
+                                                           GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 const char             *localnet_network_get_nym_api_url  (LocalnetNetwork  *self);
 void                    localnet_network_set_zero_delay   (LocalnetNetwork  *self,
                                                            gboolean          zero_delay);
 gboolean                localnet_network_get_zero_delay   (LocalnetNetwork  *self);
 
+/* Forgets every node (nymph-localnet run starts from an empty table; the next write
+ * replaces what an earlier run left in localnet.json). */
+void                    localnet_network_clear            (LocalnetNetwork  *self);
 /* Re-reads localnet.json if another process changed it (single-role runs). */
 bool                    localnet_network_reload           (LocalnetNetwork  *self,
                                                            GError          **error) G_GNUC_WARN_UNUSED_RESULT;
