@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/localnet-gateway-command.h"
+
 /*
  * Each role of the local network (mix node, gateway, exit, nym-api, chain) registers a
  * command here as it is written; "run" starts all of them in one process. Roles that do not
@@ -18,6 +20,7 @@ typedef struct
 } LocalnetCommand;
 
 static const LocalnetCommand commands[] = {
+  { "gateway", "Run one gateway (--dir DIR [--ws-port P] [--mix-port P])", localnet_gateway_command },
   { NULL, NULL, NULL },
 };
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* LocalnetGateway: a Nym entry and exit gateway on 127.0.0.1 that the real Nym client can use (spec nym-gateway.md §1–§2, §7). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* §1.10: what a gateway that does not enforce zk-nyms grants per claim (64 GiB). */
+#define LOCALNET_GATEWAY_FREE_BANDWIDTH G_GINT64_CONSTANT (68719476736)
+
+#define LOCALNET_TYPE_GATEWAY (localnet_gateway_get_type ())
+
+G_DECLARE_FINAL_TYPE (LocalnetGateway, localnet_gateway, LOCALNET, GATEWAY, GObject)
+
+LocalnetGateway *localnet_gateway_new                   (const char      *directory,
+                                                         guint16          ws_port,
+                                                         guint16          mix_port);
+bool             localnet_gateway_start                 (LocalnetGateway *self,
+                                                         GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+void             localnet_gateway_stop                  (LocalnetGateway *self);
+bool             localnet_gateway_is_running            (LocalnetGateway *self);
+
+const char      *localnet_gateway_get_directory         (LocalnetGateway *self);
+const char      *localnet_gateway_get_identity          (LocalnetGateway *self);
+const uint8_t   *localnet_gateway_get_identity_key      (LocalnetGateway *self);
+const char      *localnet_gateway_get_sphinx_key        (LocalnetGateway *self);
+const uint8_t   *localnet_gateway_get_sphinx_public_key (LocalnetGateway *self);
+guint16          localnet_gateway_get_ws_port           (LocalnetGateway *self);
+guint16          localnet_gateway_get_mix_port          (LocalnetGateway *self);
+char            *localnet_gateway_dup_ws_url            (LocalnetGateway *self);
+char            *localnet_gateway_dup_mix_address       (LocalnetGateway *self);
+void             localnet_gateway_set_free_bandwidth    (LocalnetGateway *self,
+                                                         gint64           bytes);
+
+guint            localnet_gateway_get_clients           (LocalnetGateway *self);
+guint64          localnet_gateway_get_packets_in        (LocalnetGateway *self);
+guint64          localnet_gateway_get_packets_out       (LocalnetGateway *self);
+guint64          localnet_gateway_get_acks_forwarded    (LocalnetGateway *self);
+guint64          localnet_gateway_get_retransmissions   (LocalnetGateway *self);
+
+G_END_DECLS
