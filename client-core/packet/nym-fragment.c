@@ -134,10 +134,10 @@ nym_fragment_header_decode (const uint8_t     *bytes,
           return false;
         }
       link = get_u32 (bytes + 6);
-      if ((link & FLAG_BIT) == 0)
+      if ((link & FLAG_BIT) == 0 || (link & ~FLAG_BIT) == 0)
         {
           g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_INVALID_FRAGMENT,
-                       "Linked set id 0x%08x lacks the 0x80000000 flag", link);
+                       "Linked set id 0x%08x lacks the 0x80000000 flag or is zero", link);
           return false;
         }
       if (header.current == 1)

@@ -83,6 +83,7 @@ test_header_invalid (void)
     { "c2e2f473040196ec28", NYM_PACKET_ERROR_TRUNCATED },     /* linked, 9 bytes */
     { "c2e2f473040116ec28e2", NYM_PACKET_ERROR_INVALID_FRAGMENT }, /* link without flag */
     { "c2e2f4730401c2e2f473", NYM_PACKET_ERROR_INVALID_FRAGMENT }, /* link to itself */
+    { "f0ffffffffff80000000", NYM_PACKET_ERROR_INVALID_FRAGMENT }, /* link to set 0 (found by fuzzing) */
   };
 
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
