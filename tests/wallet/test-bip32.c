@@ -108,6 +108,20 @@ test_stepwise (KeyFixture   *fixture,
   g_assert_cmpmem (step, sizeof *step, fixture->derived, sizeof *fixture->derived);
   g_assert_cmpuint (step->depth, ==, 5);
 
+  /* Seed to key in one step gives the same key. */
+  memset (step, 0, sizeof *step);
+  g_assert_true (nyx_bip32_derive_from_seed (seed, sizeof seed, NYX_COSMOS_HD_PATH, step, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (step, sizeof *step, fixture->derived, sizeof *fixture->derived);
+  /* Bad input to the one-step form leaves @out alone. */
+  g_assert_false (nyx_bip32_derive_from_seed (seed, 15, NYX_COSMOS_HD_PATH, step, &error));
+  g_assert_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_SEED);
+  g_clear_error (&error);
+  g_assert_false (nyx_bip32_derive_from_seed (seed, sizeof seed, "m/44'/x", step, &error));
+  g_assert_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH);
+  g_clear_error (&error);
+  g_assert_cmpmem (step, sizeof *step, fixture->derived, sizeof *fixture->derived);
+
   /* "h" and "H" mean hardened too. */
   g_assert_true (nyx_bip32_derive_path (fixture->master, "m/44h/118H/0'/0/0", step, &error));
   g_assert_cmpmem (step, sizeof *step, fixture->derived, sizeof *fixture->derived);

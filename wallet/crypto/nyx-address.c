@@ -10,6 +10,7 @@
 #include "crypto/nyx-bech32.h"
 #include "crypto/nyx-bip32.h"
 #include "crypto/nyx-bip39.h"
+#include "crypto/nyx-bip39-private.h"
 #include "nyx-wallet.h"
 
 G_DEFINE_QUARK (nyx-address-error-quark, nyx_address_error)
@@ -131,6 +132,14 @@ nyx_address_decode (const char *address,
   return true;
 }
 
+/* The secrets of one derivation, in a single sodium_malloc() block (each one costs syscalls). */
+typedef struct
+{
+  NyxBip32Key key;
+  uint8_t     seed[NYX_BIP39_SEED_SIZE];
+  char        scratch[NYX_BIP39_SCRATCH_SIZE (0)];
+} Derivation;
+
 bool
 nyx_address_derive_from_mnemonic (const char *mnemonic,
                                   uint32_t    account,
@@ -139,9 +148,9 @@ nyx_address_derive_from_mnemonic (const char *mnemonic,
                                   char      **address_out,
                                   GError    **error)
 {
-  g_autoptr(NyxBip32Key) key = NULL;
   g_autofree char *path = NULL;
-  uint8_t *seed;
+  g_autofree char *address = NULL;
+  Derivation *secrets;
   bool ok;
 
   path = nyx_bip32_cosmos_path (account);
@@ -151,32 +160,29 @@ nyx_address_derive_from_mnemonic (const char *mnemonic,
                    "Account index %" G_GUINT32_FORMAT " is too large; it must be below 2^31", account);
       return false;
     }
-  key = nyx_bip32_key_new ();
-  seed = key != NULL ? sodium_malloc (NYX_BIP39_SEED_SIZE) : NULL;
-  if (seed == NULL)
+  secrets = nyx_wallet_init () ? sodium_malloc (sizeof *secrets) : NULL;
+  if (secrets == NULL)
     {
       g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Out of secure memory for the seed");
       return false;
     }
 
   /* Spec §2.1: empty BIP39 passphrase, then the Cosmos Hub path. */
-  ok = nyx_bip39_to_seed (mnemonic, "", seed, error) &&
-       nyx_bip32_master_from_seed (seed, NYX_BIP39_SEED_SIZE, key, error) &&
-       nyx_bip32_derive_path (key, path, key, error);
-  sodium_free (seed);
-  if (!ok)
-    return false;
-
-  if (address_out != NULL)
+  ok = nyx_bip39_to_seed_with_scratch (mnemonic, "", secrets->seed, secrets->scratch, sizeof secrets->scratch, error) &&
+       nyx_bip32_derive_from_seed (secrets->seed, sizeof secrets->seed, path, &secrets->key, error);
+  if (ok && address_out != NULL)
     {
-      char *address = nyx_address_from_public_key (NYX_ADDRESS_PREFIX, key->public_key, error);
-
-      if (address == NULL)
-        return false;
-      *address_out = address;
+      address = nyx_address_from_public_key (NYX_ADDRESS_PREFIX, secrets->key.public_key, error);
+      ok = address != NULL;
     }
-  memcpy (public_key, key->public_key, NYX_PUBLIC_KEY_SIZE);
-  if (private_key != NULL)
-    memcpy (private_key, key->private_key, NYX_PRIVATE_KEY_SIZE);
-  return true;
+  if (ok)
+    {
+      memcpy (public_key, secrets->key.public_key, NYX_PUBLIC_KEY_SIZE);
+      if (private_key != NULL)
+        memcpy (private_key, secrets->key.private_key, NYX_PRIVATE_KEY_SIZE);
+      if (address_out != NULL)
+        *address_out = g_steal_pointer (&address);
+    }
+  sodium_free (secrets);
+  return ok;
 }

@@ -74,17 +74,41 @@ hmac_sha512 (const uint8_t *key,
   sodium_memzero (&state, sizeof state);
 }
 
-bool
-nyx_bip32_master_from_seed (const uint8_t *seed,
-                            size_t         seed_len,
-                            NyxBip32Key   *master,
-                            GError       **error)
+static bool
+master_from_seed (const secp256k1_context *ctx,
+                  const uint8_t           *seed,
+                  size_t                   seed_len,
+                  NyxBip32Key             *master,
+                  GError                 **error)
 {
   static const uint8_t bitcoin_seed[] = "Bitcoin seed";
-  secp256k1_context *ctx;
   uint8_t digest[64];
   bool ok;
 
+  /* BIP32 "Master key generation": I = HMAC-SHA512("Bitcoin seed", S). */
+  hmac_sha512 (bitcoin_seed, sizeof bitcoin_seed - 1, seed, seed_len, digest);
+  ok = secp256k1_ec_seckey_verify (ctx, digest) == 1;
+  if (ok)
+    {
+      memcpy (master->private_key, digest, 32);
+      memcpy (master->chain_code, digest + 32, 32);
+      master->depth = 0;
+      memset (master->parent_fingerprint, 0, sizeof master->parent_fingerprint);
+      master->child_number = 0;
+      ok = compute_public_key (ctx, master);
+    }
+  sodium_memzero (digest, sizeof digest);
+
+  if (!ok)
+    g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_KEY,
+                 "This seed gives an invalid BIP32 master key (probability below 2^-127); use another seed");
+  return ok;
+}
+
+static bool
+check_seed (size_t   seed_len,
+            GError **error)
+{
   if (seed_len < 16 || seed_len > 64)
     {
       g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_SEED,
@@ -96,26 +120,23 @@ nyx_bip32_master_from_seed (const uint8_t *seed,
       g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Could not initialise libsodium");
       return false;
     }
+  return true;
+}
 
-  /* BIP32 "Master key generation": I = HMAC-SHA512("Bitcoin seed", S). */
-  hmac_sha512 (bitcoin_seed, sizeof bitcoin_seed - 1, seed, seed_len, digest);
+bool
+nyx_bip32_master_from_seed (const uint8_t *seed,
+                            size_t         seed_len,
+                            NyxBip32Key   *master,
+                            GError       **error)
+{
+  secp256k1_context *ctx;
+  bool ok;
+
+  if (!check_seed (seed_len, error))
+    return false;
   ctx = context_new ();
-  ok = secp256k1_ec_seckey_verify (ctx, digest) == 1;
-  if (ok)
-    {
-      memcpy (master->private_key, digest, 32);
-      memcpy (master->chain_code, digest + 32, 32);
-      master->depth = 0;
-      memset (master->parent_fingerprint, 0, sizeof master->parent_fingerprint);
-      master->child_number = 0;
-      ok = compute_public_key (ctx, master);
-    }
+  ok = master_from_seed (ctx, seed, seed_len, master, error);
   secp256k1_context_destroy (ctx);
-  sodium_memzero (digest, sizeof digest);
-
-  if (!ok)
-    g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_KEY,
-                 "This seed gives an invalid BIP32 master key (probability below 2^-127); use another seed");
   return ok;
 }
 
@@ -263,6 +284,19 @@ bad:
   return false;
 }
 
+static bool
+derive_path (const secp256k1_context *ctx,
+             const uint32_t          *indexes,
+             size_t                   n,
+             NyxBip32Key             *key,
+             GError                 **error)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!derive_child (ctx, key, indexes[i], key, error))
+      return false;
+  return true;
+}
+
 bool
 nyx_bip32_derive_path (const NyxBip32Key *master,
                        const char        *path,
@@ -272,7 +306,7 @@ nyx_bip32_derive_path (const NyxBip32Key *master,
   uint32_t indexes[NYX_BIP32_MAX_DEPTH];
   size_t n = 0;
   secp256k1_context *ctx;
-  bool ok = true;
+  bool ok;
 
   if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error))
     return false;
@@ -285,8 +319,32 @@ nyx_bip32_derive_path (const NyxBip32Key *master,
   if (out != master)
     memcpy (out, master, sizeof *out);
   ctx = context_new ();
-  for (size_t i = 0; ok && i < n; i++)
-    ok = derive_child (ctx, out, indexes[i], out, error);
+  ok = derive_path (ctx, indexes, n, out, error);
+  secp256k1_context_destroy (ctx);
+  if (!ok)
+    sodium_memzero (out, sizeof *out);
+  return ok;
+}
+
+bool
+nyx_bip32_derive_from_seed (const uint8_t *seed,
+                            size_t         seed_len,
+                            const char    *path,
+                            NyxBip32Key   *out,
+                            GError       **error)
+{
+  uint32_t indexes[NYX_BIP32_MAX_DEPTH];
+  size_t n = 0;
+  secp256k1_context *ctx;
+  bool ok;
+
+  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error) ||
+      !check_seed (seed_len, error))
+    return false;
+
+  /* One context for the master key and every child saves a blinding per step. */
+  ctx = context_new ();
+  ok = master_from_seed (ctx, seed, seed_len, out, error) && derive_path (ctx, indexes, n, out, error);
   secp256k1_context_destroy (ctx);
   if (!ok)
     sodium_memzero (out, sizeof *out);

@@ -63,6 +63,12 @@ bool         nyx_bip32_derive_path     (const NyxBip32Key *master,
                                         const char        *path,
                                         NyxBip32Key       *out,
                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nyx_bip32_master_from_seed() followed by nyx_bip32_derive_path(), in one step. */
+bool         nyx_bip32_derive_from_seed (const uint8_t *seed,
+                                         size_t         seed_len,
+                                         const char    *path,
+                                         NyxBip32Key   *out,
+                                         GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 /* "m/44'/118'/0'/0/<account>", the path CosmJS's makeCosmoshubPath(account) gives; NULL if account >= 2^31. */
 char        *nyx_bip32_cosmos_path     (uint32_t account) G_GNUC_WARN_UNUSED_RESULT;
 /* The 78-byte BIP32 serialization (version, depth, fingerprint, child, chain code, key),

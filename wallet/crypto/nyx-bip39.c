@@ -6,6 +6,7 @@
 #include <gcrypt.h>
 #include <sodium.h>
 
+#include "crypto/nyx-bip39-private.h"
 #include "crypto/nyx-bip39-wordlist.h"
 #include "nyx-wallet.h"
 
@@ -204,32 +205,30 @@ indexes_to_entropy (const uint16_t *indexes,
   return ok;
 }
 
-char *
-nyx_bip39_mnemonic_from_entropy (const uint8_t *entropy,
-                                 size_t         entropy_len,
-                                 GError       **error)
+static bool
+check_entropy_size (size_t   entropy_len,
+                    GError **error)
+{
+  if (entropy_len >= 16 && entropy_len <= 32 && entropy_len % 4 == 0)
+    return true;
+  g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_ENTROPY_SIZE,
+               "Entropy of %zu bytes cannot make a mnemonic; it must be 16, 20, 24, 28 or 32 bytes",
+               entropy_len);
+  return false;
+}
+
+/* BIP39 "Generating the mnemonic", into @out; the entropy size must have been checked. */
+static void
+encode_mnemonic (const uint8_t *entropy,
+                 size_t         entropy_len,
+                 char           out[static NYX_BIP39_MAX_MNEMONIC_SIZE])
 {
   uint8_t bits[33] = { 0 };
   uint8_t hash[crypto_hash_sha256_BYTES];
-  size_t n_words, checksum_bits, pos = 0;
-  char *out;
+  size_t checksum_bits = entropy_len / 4;
+  size_t n_words = (entropy_len * 8 + checksum_bits) / 11;
+  size_t pos = 0;
 
-  if (entropy_len < 16 || entropy_len > 32 || entropy_len % 4 != 0)
-    {
-      g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_ENTROPY_SIZE,
-                   "Entropy of %zu bytes cannot make a mnemonic; it must be 16, 20, 24, 28 or 32 bytes",
-                   entropy_len);
-      return NULL;
-    }
-  if (!nyx_wallet_init () || (out = sodium_malloc (NYX_BIP39_MAX_MNEMONIC_SIZE)) == NULL)
-    {
-      g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_INVALID_TEXT,
-                   "Out of secure memory for a mnemonic");
-      return NULL;
-    }
-
-  checksum_bits = entropy_len / 4;
-  n_words = (entropy_len * 8 + checksum_bits) / 11;
   memcpy (bits, entropy, entropy_len);
   crypto_hash_sha256 (hash, entropy, entropy_len);
   bits[entropy_len] = hash[0];
@@ -257,6 +256,24 @@ nyx_bip39_mnemonic_from_entropy (const uint8_t *entropy,
 
   sodium_memzero (bits, sizeof bits);
   sodium_memzero (hash, sizeof hash);
+}
+
+char *
+nyx_bip39_mnemonic_from_entropy (const uint8_t *entropy,
+                                 size_t         entropy_len,
+                                 GError       **error)
+{
+  char *out;
+
+  if (!check_entropy_size (entropy_len, error))
+    return NULL;
+  if (!nyx_wallet_init () || (out = sodium_malloc (NYX_BIP39_MAX_MNEMONIC_SIZE)) == NULL)
+    {
+      g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_INVALID_TEXT,
+                   "Out of secure memory for a mnemonic");
+      return NULL;
+    }
+  encode_mnemonic (entropy, entropy_len, out);
   return out;
 }
 
@@ -293,30 +310,53 @@ nyx_bip39_mnemonic_free (char *mnemonic)
     sodium_free (mnemonic);
 }
 
+/* Validates @mnemonic and writes its canonical spelling into @out. */
+static bool
+canonicalize (const char   *mnemonic,
+              char          out[static NYX_BIP39_MAX_MNEMONIC_SIZE],
+              unsigned int *word_count_out,
+              GError      **error)
+{
+  uint16_t indexes[NYX_BIP39_MAX_WORDS];
+  uint8_t entropy[NYX_BIP39_MAX_ENTROPY_SIZE];
+  size_t entropy_len = 0;
+  unsigned int n_words = 0;
+  bool ok;
+
+  ok = parse_words (mnemonic, indexes, &n_words, error) &&
+       indexes_to_entropy (indexes, n_words, entropy, &entropy_len, error);
+  if (ok)
+    {
+      /* Re-encoding the entropy gives exactly the canonical spelling. */
+      encode_mnemonic (entropy, entropy_len, out);
+      if (word_count_out != NULL)
+        *word_count_out = n_words;
+    }
+  sodium_memzero (indexes, sizeof indexes);
+  sodium_memzero (entropy, sizeof entropy);
+  return ok;
+}
+
 char *
 nyx_bip39_normalize (const char   *mnemonic,
                      unsigned int *word_count_out,
                      GError      **error)
 {
-  uint16_t indexes[NYX_BIP39_MAX_WORDS];
-  uint8_t entropy[NYX_BIP39_MAX_ENTROPY_SIZE];
-  size_t entropy_len;
-  unsigned int n_words = 0;
-  char *canonical = NULL;
+  char *canonical;
 
   g_return_val_if_fail (mnemonic != NULL, NULL);
 
-  if (parse_words (mnemonic, indexes, &n_words, error) &&
-      indexes_to_entropy (indexes, n_words, entropy, &entropy_len, error))
+  if (!nyx_wallet_init () || (canonical = sodium_malloc (NYX_BIP39_MAX_MNEMONIC_SIZE)) == NULL)
     {
-      /* Re-encoding the entropy gives exactly the canonical spelling. */
-      canonical = nyx_bip39_mnemonic_from_entropy (entropy, entropy_len, error);
-      if (canonical != NULL && word_count_out != NULL)
-        *word_count_out = n_words;
+      g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_INVALID_TEXT,
+                   "Out of secure memory for a mnemonic");
+      return NULL;
     }
-
-  sodium_memzero (indexes, sizeof indexes);
-  sodium_memzero (entropy, sizeof entropy);
+  if (!canonicalize (mnemonic, canonical, word_count_out, error))
+    {
+      sodium_free (canonical);
+      return NULL;
+    }
   return canonical;
 }
 
@@ -351,17 +391,19 @@ nyx_bip39_to_entropy (const char *mnemonic,
 }
 
 bool
-nyx_bip39_to_seed (const char *mnemonic,
-                   const char *passphrase,
-                   uint8_t     seed[static NYX_BIP39_SEED_SIZE],
-                   GError    **error)
+nyx_bip39_to_seed_with_scratch (const char *mnemonic,
+                                const char *passphrase,
+                                uint8_t     seed[static NYX_BIP39_SEED_SIZE],
+                                char       *scratch,
+                                size_t      scratch_len,
+                                GError    **error)
 {
   static const char salt_prefix[] = "mnemonic";
-  char *canonical;
-  char *normalized_passphrase = NULL;
-  char *salt;
-  size_t passphrase_len = 0, salt_len;
-  gcry_error_t err;
+  g_autofree char *normalized_passphrase = NULL;
+  size_t passphrase_len, salt_len;
+  char *block = NULL, *canonical, *salt;
+  gcry_error_t err = 0;
+  bool valid;
 
   g_return_val_if_fail (mnemonic != NULL, false);
 
@@ -374,33 +416,42 @@ nyx_bip39_to_seed (const char *mnemonic,
       return false;
     }
 
-  canonical = nyx_bip39_normalize (mnemonic, NULL, error);
-  if (canonical == NULL)
-    return false;
-
   /* BIP39 normalises both strings to NFKD; the canonical mnemonic is ASCII and already is. */
   normalized_passphrase = g_utf8_normalize (passphrase, -1, G_NORMALIZE_NFKD);
   passphrase_len = strlen (normalized_passphrase);
   salt_len = sizeof salt_prefix - 1 + passphrase_len;
-  salt = sodium_malloc (salt_len + 1);
-  if (salt == NULL)
+
+  /*
+   * The canonical mnemonic and the salt share one secure block: each sodium_malloc() costs
+   * an mmap, an mlock and guard pages, a noticeable part of a derivation next to PBKDF2.
+   */
+  if (scratch == NULL || scratch_len < NYX_BIP39_SCRATCH_SIZE (passphrase_len))
+    {
+      block = nyx_wallet_init () ? sodium_malloc (NYX_BIP39_SCRATCH_SIZE (passphrase_len)) : NULL;
+      scratch = block;
+    }
+  if (scratch == NULL)
     {
       sodium_memzero (normalized_passphrase, passphrase_len);
-      g_free (normalized_passphrase);
-      nyx_bip39_mnemonic_free (canonical);
-      g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_KDF, "Out of secure memory for the seed salt");
+      g_set_error (error, NYX_BIP39_ERROR, NYX_BIP39_ERROR_KDF, "Out of secure memory for the seed");
       return false;
     }
+  canonical = scratch;
+  salt = scratch + NYX_BIP39_MAX_MNEMONIC_SIZE;
   memcpy (salt, salt_prefix, sizeof salt_prefix - 1);
   memcpy (salt + sizeof salt_prefix - 1, normalized_passphrase, passphrase_len);
   sodium_memzero (normalized_passphrase, passphrase_len);
-  g_free (normalized_passphrase);
 
-  err = gcry_kdf_derive (canonical, strlen (canonical), GCRY_KDF_PBKDF2, GCRY_MD_SHA512,
-                         salt, salt_len, 2048, NYX_BIP39_SEED_SIZE, seed);
-  sodium_free (salt);
-  nyx_bip39_mnemonic_free (canonical);
+  valid = canonicalize (mnemonic, canonical, NULL, error);
+  if (valid)
+    err = gcry_kdf_derive (canonical, strlen (canonical), GCRY_KDF_PBKDF2, GCRY_MD_SHA512,
+                           salt, salt_len, 2048, NYX_BIP39_SEED_SIZE, seed);
+  sodium_memzero (scratch, NYX_BIP39_SCRATCH_SIZE (passphrase_len));
+  if (block != NULL)
+    sodium_free (block);
 
+  if (!valid)
+    return false;
   if (err != 0)
     {
       sodium_memzero (seed, NYX_BIP39_SEED_SIZE);
@@ -409,4 +460,13 @@ nyx_bip39_to_seed (const char *mnemonic,
       return false;
     }
   return true;
+}
+
+bool
+nyx_bip39_to_seed (const char *mnemonic,
+                   const char *passphrase,
+                   uint8_t     seed[static NYX_BIP39_SEED_SIZE],
+                   GError    **error)
+{
+  return nyx_bip39_to_seed_with_scratch (mnemonic, passphrase, seed, NULL, 0, error);
 }
