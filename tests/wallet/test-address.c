@@ -68,6 +68,26 @@ test_spec_vectors (KeysFixture  *fixture,
     }
 }
 
+/* Spec §2.2: the three mnemonics of nym's own Rust test give the addresses that test expects. */
+static void
+test_nym_repo_vectors (void)
+{
+  g_autoptr(GPtrArray) records = nyx_test_load_records ("nym-repo-addresses.vectors", 2);
+
+  g_assert_cmpuint (records->len, ==, 3);
+  for (guint i = 0; i < records->len; i++)
+    {
+      char **v = g_ptr_array_index (records, i);
+      g_autofree char *address = NULL;
+      g_autoptr(GError) error = NULL;
+      uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
+
+      g_assert_true (nyx_address_derive_from_mnemonic (v[0], 0, public_key, NULL, &address, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (address, strlen (address), v[1], strlen (v[1]));
+    }
+}
+
 /* Outputs are optional, and account 1 is another key than account 0. */
 static void
 test_accounts (KeysFixture  *fixture,
@@ -191,6 +211,7 @@ main (int argc, char *argv[])
 
   g_test_add ("/address/spec-vectors", KeysFixture, NULL, keys_setup, test_spec_vectors, keys_teardown);
   g_test_add ("/address/accounts", KeysFixture, NULL, keys_setup, test_accounts, keys_teardown);
+  g_test_add_func ("/address/nym-repo-vectors", test_nym_repo_vectors);
   g_test_add_func ("/address/trezor-passphrase-negative", test_trezor_passphrase_negative);
   g_test_add_func ("/address/validate", test_validate);
   g_test_add_func ("/address/bad-public-key", test_bad_public_key);
