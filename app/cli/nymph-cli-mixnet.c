@@ -170,7 +170,7 @@ inspect_frame (const char *text)
       printf ("key_rotation: %s\n", rotation_name (header.rotation));
       printf ("alpha: %s\n", alpha);
       printf ("header_mac: %s\n", mac);
-      printf ("payload_len: %zu\n", packet_len - NYM_SPHINX_HEADER_LEN);
+      printf ("payload_len: %zu\n", packet_len - NYM_SPHINX_HEADER_SIZE);
       offset += consumed;
       index++;
     }

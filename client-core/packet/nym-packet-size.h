@@ -8,13 +8,13 @@
 #include <glib.h>
 
 #include "packet/nym-packet-error.h"
+#include "sphinx/nym-sphinx.h"
 
 G_BEGIN_DECLS
 
-/* §2, §13: every sphinx packet is a 348-byte header and a payload with 17 bytes of overhead. */
-#define NYM_SPHINX_HEADER_LEN           348
-#define NYM_SPHINX_PAYLOAD_OVERHEAD     17
-#define NYM_SPHINX_PACKET_OVERHEAD      (NYM_SPHINX_HEADER_LEN + NYM_SPHINX_PAYLOAD_OVERHEAD)
+/* §2, §13: every sphinx packet is a 348-byte header and a payload with 17 bytes of overhead
+ * (the sizes come from sphinx/nym-sphinx.h). */
+#define NYM_SPHINX_PACKET_OVERHEAD      (NYM_SPHINX_HEADER_SIZE + NYM_SPHINX_PAYLOAD_OVERHEAD)
 #define NYM_ACK_IV_LEN                  16
 #define NYM_FRAGMENT_ID_LEN             5
 /* §19: a SURB-ACK is the first hop zero-padded to 19 bytes and a complete 386-byte ack packet. */

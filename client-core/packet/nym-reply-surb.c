@@ -26,7 +26,7 @@ nym_reply_surb_to_bytes (const NymReplySurb *surb,
                          GByteArray         *out)
 {
   g_byte_array_append (out, surb->key, NYM_REPLY_SURB_KEY_LEN);
-  g_byte_array_append (out, surb->header, NYM_SPHINX_HEADER_LEN);
+  g_byte_array_append (out, surb->header, NYM_SPHINX_HEADER_SIZE);
   g_byte_array_append (out, surb->first_hop, 32);
   g_byte_array_append (out, surb->material, (guint) material_len (surb));
 }
@@ -64,8 +64,8 @@ nym_reply_surb_from_bytes (const uint8_t *bytes,
     }
   surb.hops = (unsigned) (rest / unit);
   memcpy (surb.key, bytes, NYM_REPLY_SURB_KEY_LEN);
-  memcpy (surb.header, bytes + NYM_REPLY_SURB_KEY_LEN, NYM_SPHINX_HEADER_LEN);
-  memcpy (surb.first_hop, bytes + NYM_REPLY_SURB_KEY_LEN + NYM_SPHINX_HEADER_LEN, 32);
+  memcpy (surb.header, bytes + NYM_REPLY_SURB_KEY_LEN, NYM_SPHINX_HEADER_SIZE);
+  memcpy (surb.first_hop, bytes + NYM_REPLY_SURB_KEY_LEN + NYM_SPHINX_HEADER_SIZE, 32);
   memcpy (surb.material, bytes + NYM_REPLY_SURB_KEY_LEN + NYM_SURB_BASE_LEN, rest);
   surb.rotation = NYM_KEY_ROTATION_UNKNOWN;
   *out = surb;

@@ -18,13 +18,13 @@ G_BEGIN_DECLS
 #define NYM_SURB_PAYLOAD_SEED_LEN   16
 #define NYM_SURB_MAX_HOPS           5
 /* §11: sphinx header ‖ 32-byte first-hop NodeAddressBytes, before the per-hop key material. */
-#define NYM_SURB_BASE_LEN           (NYM_SPHINX_HEADER_LEN + 32)
+#define NYM_SURB_BASE_LEN           (NYM_SPHINX_HEADER_SIZE + 32)
 #define NYM_REPLY_SURB_V1_LEN       (NYM_REPLY_SURB_KEY_LEN + NYM_SURB_BASE_LEN + 4 * NYM_SURB_PAYLOAD_KEY_LEN)
 
 typedef struct
 {
   uint8_t        key[NYM_REPLY_SURB_KEY_LEN]; /* AES-128 key the replier encrypts with */
-  uint8_t        header[NYM_SPHINX_HEADER_LEN];
+  uint8_t        header[NYM_SPHINX_HEADER_SIZE];
   uint8_t        first_hop[32];               /* NodeAddressBytes of the first hop */
   unsigned       hops;
   bool           uses_seeds;                  /* 16-byte seeds (v259) or 192-byte keys (v258) */

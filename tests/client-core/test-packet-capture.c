@@ -411,7 +411,7 @@ check_parsed_message (Capture          *capture,
           test_assert_bytes (surb->key, 16, key);
           nym_reply_surb_key_digest (surb->key, computed);
           test_assert_bytes (computed, 32, digest);
-          test_assert_bytes (surb->header, NYM_SPHINX_HEADER_LEN, header);
+          test_assert_bytes (surb->header, NYM_SPHINX_HEADER_SIZE, header);
           test_assert_bytes (surb->first_hop, 32, first_hop);
           g_assert_true (surb->uses_seeds);
           g_assert_cmpuint (surb->hops, ==, json_object_get_int_member (parsed, "surbs_hops"));

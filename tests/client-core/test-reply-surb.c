@@ -161,7 +161,7 @@ reply_round_trip (Fixture *fixture,
       g_assert_no_error (error);
       g_assert_cmpint (prepared.rotation, ==, NYM_KEY_ROTATION_ODD);
       /* The reply's header is the SURB's header byte for byte. */
-      g_assert_cmpmem (g_bytes_get_data (prepared.packet, NULL), NYM_SPHINX_HEADER_LEN, surb->header, NYM_SPHINX_HEADER_LEN);
+      g_assert_cmpmem (g_bytes_get_data (prepared.packet, NULL), NYM_SPHINX_HEADER_SIZE, surb->header, NYM_SPHINX_HEADER_SIZE);
       plaintext = test_network_deliver (network, &prepared.first_hop, g_bytes_get_data (prepared.packet, NULL),
                                         g_bytes_get_size (prepared.packet), 4, fixture->preparer.version,
                                         network->client.identity);
