@@ -8,6 +8,7 @@
 #include "nym-core.h"
 #include "nymph-preferences-window.h"
 #include "nymph-ui.h"
+#include "nymph-wallet-session.h"
 #include "nymph-window.h"
 #include "nyx-wallet.h"
 
@@ -17,12 +18,21 @@ struct _NymphApplication
 
   /* Owned */
   GSettings     *settings;
+  NymphWalletSession *session;
 
   /* Set from the command line */
   gboolean       benchmark_first_frame;
 };
 
 G_DEFINE_FINAL_TYPE (NymphApplication, nymph_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 NymphApplication *
 nymph_application_new (void)
@@ -32,6 +42,19 @@ nymph_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/nymph/Nymph",
                        NULL);
+}
+
+/*
+ * The one wallet session of the app: every window shows the same vault, so locking in one
+ * locks all of them. It is created with the application, which only looks whether a vault
+ * file exists; nothing is decrypted before the user unlocks.
+ */
+NymphWalletSession *
+nymph_application_get_session (NymphApplication *self)
+{
+  g_return_val_if_fail (NYMPH_IS_APPLICATION (self), NULL);
+
+  return self->session;
 }
 
 static GtkWindow *
@@ -211,8 +234,30 @@ nymph_application_dispose (GObject *object)
   NymphApplication *self = NYMPH_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  if (self->session != NULL)
+    nymph_wallet_session_lock (self->session);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (nymph_application_parent_class)->dispose (object);
+}
+
+static void
+nymph_application_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  NymphApplication *self = NYMPH_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -222,6 +267,12 @@ nymph_application_class_init (NymphApplicationClass *klass)
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = nymph_application_dispose;
+  object_class->get_property = nymph_application_get_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, NYMPH_TYPE_WALLET_SESSION,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   application_class->activate = nymph_application_activate;
   application_class->startup = nymph_application_startup;
   application_class->handle_local_options = nymph_application_handle_local_options;
@@ -237,6 +288,7 @@ nymph_application_init (NymphApplication *self)
     { NULL }
   };
 
+  self->session = nymph_wallet_session_new (NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("A wallet for NYM and a Nym mixnet client."));

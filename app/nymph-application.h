@@ -4,12 +4,15 @@
 
 #include <adwaita.h>
 
+#include "nymph-wallet-session.h"
+
 G_BEGIN_DECLS
 
 #define NYMPH_TYPE_APPLICATION (nymph_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (NymphApplication, nymph_application, NYMPH, APPLICATION, AdwApplication)
 
-NymphApplication *nymph_application_new (void);
+NymphApplication   *nymph_application_new         (void);
+NymphWalletSession *nymph_application_get_session (NymphApplication *self);
 
 G_END_DECLS

@@ -4,12 +4,16 @@
 
 #include <adwaita.h>
 
+#include "nymph-wallet-session.h"
+
 G_BEGIN_DECLS
 
 #define NYMPH_TYPE_STAKING_PAGE (nymph_staking_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (NymphStakingPage, nymph_staking_page, NYMPH, STAKING_PAGE, GtkWidget)
 
-NymphStakingPage *nymph_staking_page_new (void);
+NymphStakingPage *nymph_staking_page_new         (void);
+void              nymph_staking_page_set_session (NymphStakingPage   *self,
+                                                  NymphWalletSession *session);
 
 G_END_DECLS

@@ -545,11 +545,13 @@ work_thread (GTask        *task,
   Work *work = task_data;
   GError *error = NULL;
 
+  /* Cancelling stops work that has not started. Once a change is written it is reported
+   * as done, so the session always matches the file. */
   if (g_task_return_error_if_cancelled (task))
     return;
   if (!run_work (task, work, cancellable, &error))
     g_task_return_error (task, error);
-  else if (!g_task_return_error_if_cancelled (task))
+  else
     g_task_return_boolean (task, TRUE);
 }
 
@@ -770,6 +772,8 @@ start_work (NymphWalletSession  *self,
 
   inner = g_task_new (self, cancellable, on_work_done, g_steal_pointer (&outer));
   g_task_set_source_tag (inner, start_work);
+  /* on_work_done() must learn what really happened, even when the caller gave up. */
+  g_task_set_check_cancellable (inner, FALSE);
   g_task_set_task_data (inner, g_steal_pointer (&work), (GDestroyNotify) work_free);
   g_task_run_in_thread (inner, work_thread);
 }

@@ -4,9 +4,11 @@
 
 #include <glib/gi18n.h>
 
+#include "nymph-accounts-window.h"
 #include "nymph-privacy-page.h"
 #include "nymph-staking-page.h"
 #include "nymph-wallet-page.h"
+#include "nymph-wallet-session.h"
 
 struct _NymphWindow
 {
@@ -16,9 +18,12 @@ struct _NymphWindow
   AdwToastOverlay     *toast_overlay;
   AdwViewStack        *view_stack;
   AdwViewSwitcherTitle *switcher_title;
+  NymphWalletPage     *wallet_page;
+  NymphStakingPage    *staking_page;
 
   /* Owned */
   GSettings           *settings;
+  NymphWalletSession  *session;
 };
 
 G_DEFINE_FINAL_TYPE (NymphWindow, nymph_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -75,6 +80,75 @@ nymph_window_add_toast (NymphWindow *self,
   g_return_if_fail (NYMPH_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The application's session, or NULL before the window is constructed. */
+NymphWalletSession *
+nymph_window_get_session (NymphWindow *self)
+{
+  g_return_val_if_fail (NYMPH_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+static void
+update_wallet_actions (NymphWindow *self)
+{
+  gboolean unlocked = nymph_wallet_session_get_state (self->session) == NYMPH_WALLET_STATE_UNLOCKED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", unlocked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", unlocked);
+}
+
+/* Lock clears the decrypted vault from memory; the Wallet view returns to the unlock screen. */
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  NymphWindow *self = NYMPH_WINDOW (widget);
+
+  if (self->session != NULL)
+    nymph_wallet_session_lock (self->session);
+}
+
+static void
+accounts_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  NymphWindow *self = NYMPH_WINDOW (widget);
+  NymphAccountsWindow *accounts;
+
+  if (self->session == NULL || nymph_wallet_session_get_state (self->session) != NYMPH_WALLET_STATE_UNLOCKED)
+    return;
+  accounts = nymph_accounts_window_new (GTK_WINDOW (self), self->session);
+  gtk_window_present (GTK_WINDOW (accounts));
+}
+
+/*
+ * The application owns the one wallet session ("session" property of NymphApplication);
+ * libnymphui cannot include the application's header, so the property is looked up by
+ * name. A window of some other application gets a session of its own.
+ */
+static void
+bind_session (NymphWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  GParamSpec *pspec = application != NULL
+                      ? g_object_class_find_property (G_OBJECT_GET_CLASS (application), "session")
+                      : NULL;
+
+  if (pspec != NULL && pspec->value_type == NYMPH_TYPE_WALLET_SESSION)
+    g_object_get (application, "session", &self->session, NULL);
+  if (self->session == NULL)
+    self->session = nymph_wallet_session_new (NULL);
+
+  nymph_wallet_page_set_session (self->wallet_page, self->session);
+  nymph_staking_page_set_session (self->staking_page, self->session);
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (update_wallet_actions), self,
+                           G_CONNECT_SWAPPED);
+  update_wallet_actions (self);
 }
 
 static void
@@ -145,6 +219,7 @@ nymph_window_constructed (GObject *object)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  bind_session (self);
   restore_window_state (self);
 }
 
@@ -155,6 +230,7 @@ nymph_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NYMPH_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (nymph_window_parent_class)->dispose (object);
 }
@@ -229,6 +305,8 @@ nymph_window_class_init (NymphWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NymphWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NymphWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, NymphWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, NymphWindow, wallet_page);
+  gtk_widget_class_bind_template_child (widget_class, NymphWindow, staking_page);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_view_changed);
 
   /* "win.view" is stateful: its state is the visible view, so menus and the shortcuts
@@ -238,6 +316,10 @@ nymph_window_class_init (NymphWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.view", "s", "staking");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.view", "s", "privacy");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_install_action (widget_class, "win.accounts", NULL, accounts_action);
 }
 
 static void
@@ -246,4 +328,6 @@ nymph_window_init (NymphWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", FALSE);
 }

@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "nymph-wallet-session.h"
+
 G_BEGIN_DECLS
 
 #define NYMPH_TYPE_WINDOW (nymph_window_get_type ())
@@ -16,5 +18,6 @@ void         nymph_window_set_visible_view (NymphWindow    *self,
                                             const char     *view);
 void         nymph_window_add_toast        (NymphWindow    *self,
                                             AdwToast       *toast);
+NymphWalletSession *nymph_window_get_session (NymphWindow  *self);
 
 G_END_DECLS
