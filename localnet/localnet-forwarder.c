@@ -21,6 +21,8 @@ typedef struct
   GBytes            *in_flight;   /* the batch being written */
   GPtrArray         *waiters;     /* GTask*, completed when the queue has room */
   gboolean           connecting;
+  uint8_t            watch_byte;  /* target of the read that notices a closed peer */
+  GCancellable      *watch;       /* cancels that read when the link closes the connection */
 } Link;
 
 struct _LocalnetForwarder
@@ -86,6 +88,12 @@ link_drop_queue (Link *link)
 static void
 link_close (Link *link)
 {
+  /* The watch read must end before the socket closes, or it would never complete. */
+  if (link->watch != NULL)
+    {
+      g_cancellable_cancel (link->watch);
+      g_clear_object (&link->watch);
+    }
   if (link->connection != NULL)
     {
       g_io_stream_close (G_IO_STREAM (link->connection), NULL, NULL);
@@ -139,6 +147,35 @@ write_done (GObject      *source,
   link_pump (link);
 }
 
+/* Next hops never send anything back, so a read that completes means the peer closed
+ * (or reset) the connection; dropping it at once makes the next packet reconnect
+ * instead of being written into a dead socket. */
+static void
+watch_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Link *link = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (link->connection == NULL
+      || g_io_stream_get_input_stream (G_IO_STREAM (link->connection)) != G_INPUT_STREAM (source))
+    return;
+  if (n > 0)
+    {
+      /* Not part of the protocol; ignore it and keep watching. */
+      g_input_stream_read_async (G_INPUT_STREAM (source), &link->watch_byte, 1, G_PRIORITY_DEFAULT,
+                                 link->watch, watch_done, link);
+      return;
+    }
+  g_debug ("Next hop %s closed its connection", link->name);
+  if (link->in_flight == NULL)
+    link_close (link);
+}
+
 static void
 connect_done (GObject      *source,
               GAsyncResult *result,
@@ -164,6 +201,10 @@ connect_done (GObject      *source,
   /* Packets are small and latency matters more than segment count. */
   g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   link->connection = connection;
+  link->watch = g_cancellable_new ();
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                             &link->watch_byte, 1, G_PRIORITY_DEFAULT, link->watch,
+                             watch_done, link);
   link_pump (link);
 }
 

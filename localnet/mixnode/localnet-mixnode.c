@@ -25,6 +25,7 @@ typedef enum
   COUNTER_DROPPED_REPLAY,
   COUNTER_DROPPED_FINAL_HOP,
   COUNTER_DROPPED_QUEUE_FULL,
+  COUNTER_READER_PAUSES,
   N_COUNTERS
 } Counter;
 
@@ -37,6 +38,7 @@ static const char *const counter_names[N_COUNTERS] = {
   "dropped-replay",
   "dropped-final-hop",
   "dropped-queue-full",
+  "reader-pauses",
 };
 
 typedef struct _Reader Reader;
@@ -406,6 +408,7 @@ reader_read_done (GObject      *source,
   if (reader->paused)
     {
       /* Back-pressure: the next hop is slow, so this source waits for it. */
+      count (reader->mixnode, COUNTER_READER_PAUSES);
       localnet_forwarder_wait_async (reader->mixnode->forwarder, &reader->full_hop,
                                      reader->cancellable, reader_resume, reader);
       return;

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * Properties: "name", "node-dir", "layer" (construct-only), "zero-delay", "port",
  * and the counters "received", "forwarded", "dropped-malformed", "dropped-unsupported",
  * "dropped-unwrap", "dropped-replay", "dropped-final-hop", "dropped-queue-full",
- * "delayed" (packets being held right now).
+ * "reader-pauses" (times a connection stopped being read because its next hop was
+ * full), "delayed" (packets being held right now).
  */
 #define LOCALNET_TYPE_MIXNODE (localnet_mixnode_get_type ())
 G_DECLARE_FINAL_TYPE (LocalnetMixnode, localnet_mixnode, LOCALNET, MIXNODE, GObject)
