@@ -374,6 +374,8 @@ nym_nr_exit_policy_parse (const char *text,
 
   if (len < 0)
     len = (gssize) strlen (text);
+  if (len == 0)
+    return g_steal_pointer (&policy);
   if (memchr (text, '\0', (size_t) len) != NULL || !g_utf8_validate (text, len, NULL))
     {
       g_set_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_POLICY,
