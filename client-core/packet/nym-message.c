@@ -13,6 +13,8 @@ message_new (NymMessageType type)
 
   message->type = type;
   message->reply_surbs = g_array_new (FALSE, TRUE, sizeof (NymReplySurb));
+  /* The SURB keys are secrets: wipe them when the message goes. */
+  g_array_set_clear_func (message->reply_surbs, nym_reply_surb_clear);
   return message;
 }
 

@@ -2,6 +2,7 @@
 /* Reply SURBs (key ‖ SURB), their V1/V2 list encodings and anonymous sender tags (spec nym-packet.md §11, §17, §20). */
 #include "packet/nym-reply-surb.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "crypto/nym-base58.h"
@@ -12,6 +13,16 @@ static size_t
 material_len (const NymReplySurb *surb)
 {
   return surb->hops * (surb->uses_seeds ? NYM_SURB_PAYLOAD_SEED_LEN : NYM_SURB_PAYLOAD_KEY_LEN);
+}
+
+/*
+ * Wipes a NymReplySurb (its key is the secret the reply is encrypted with); usable as the
+ * clear function of a GArray of them.
+ */
+void
+nym_reply_surb_clear (gpointer surb)
+{
+  sodium_memzero (surb, sizeof (NymReplySurb));
 }
 
 size_t
@@ -190,6 +201,7 @@ nym_surb_list_decode (NymSurbListVersion  version,
   NymKeyRotation rotation = NYM_KEY_ROTATION_UNKNOWN;
   g_autoptr(GArray) parsed = g_array_new (FALSE, TRUE, sizeof (NymReplySurb));
 
+  g_array_set_clear_func (parsed, nym_reply_surb_clear);
   if (len < 4)
     {
       g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_TRUNCATED,
@@ -231,6 +243,7 @@ nym_surb_list_decode (NymSurbListVersion  version,
         return false;
       surb.rotation = rotation;
       g_array_append_val (parsed, surb);
+      nym_reply_surb_clear (&surb);
     }
   g_array_append_vals (surbs, parsed->data, parsed->len);
   *consumed = 4 + count * each;

@@ -38,6 +38,7 @@ typedef enum
   NYM_SURB_LIST_V2,
 } NymSurbListVersion;
 
+void        nym_reply_surb_clear        (gpointer            surb);
 size_t      nym_reply_surb_len          (const NymReplySurb *surb);
 void        nym_reply_surb_to_bytes     (const NymReplySurb *surb,
                                          GByteArray         *out);
