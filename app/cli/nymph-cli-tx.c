@@ -3,6 +3,7 @@
 #include "nymph-cli.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "crypto/nyx-bip32.h"
 #include "crypto/nyx-secret.h"
 #include "tx/nyx-coin.h"
+#include "tx/nyx-fee.h"
+#include "tx/nyx-tx-decode.h"
 #include "tx/nyx-tx-json.h"
 #include "tx/nyx-tx.h"
 
@@ -244,7 +247,187 @@ tx_sign_offline (int    argc,
   return 0;
 }
 
+/* A TxRaw is public: it may come as an argument or on standard input, in base64 or hex. */
+static int
+tx_decode (int    argc,
+           char **argv)
+{
+  g_autofree char *chain_id = NULL;
+  g_autofree char *account_number_text = NULL;
+  GOptionEntry entries[] = {
+    { "chain-id", 0, 0, G_OPTION_ARG_STRING, &chain_id, N_("Also verify the signature for this chain ID"), N_("ID") },
+    { "account-number", 0, 0, G_OPTION_ARG_STRING, &account_number_text, N_("… and this account number"), N_("N") },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("[TX]"));
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *input = NULL;
+  g_autofree guchar *bytes = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  uint64_t account_number = 0;
+  GError *error = NULL;
+  bool verify;
+
+  g_option_context_set_summary (context,
+                                _("Decode a TxRaw (base64 or hex, from TX or standard input) into JSON, with the "
+                                  "messages in the form tx sign-offline reads. With --chain-id and --account-number "
+                                  "the signature is verified too; the exit status is 1 if it does not verify."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int status = usage_error (context, error->message);
+
+      g_error_free (error);
+      return status;
+    }
+  if (argc > 2)
+    return usage_error (context, _("tx decode takes at most one transaction"));
+  verify = chain_id != NULL || account_number_text != NULL;
+  if (verify && (chain_id == NULL || account_number_text == NULL))
+    return usage_error (context, _("--chain-id and --account-number go together"));
+  if (verify && !parse_u64 ("--account-number", account_number_text, &account_number, &error))
+    {
+      int status = usage_error (context, error->message);
+
+      g_error_free (error);
+      return status;
+    }
+
+  if (argc == 2)
+    input = g_strdup (argv[1]);
+  else
+    {
+      GIOChannel *channel = g_io_channel_unix_new (STDIN_FILENO);
+      gsize read = 0;
+      GIOStatus status;
+
+      g_io_channel_set_encoding (channel, NULL, NULL);
+      status = g_io_channel_read_to_end (channel, &input, &read, &error);
+      g_io_channel_unref (channel);
+      if (status != G_IO_STATUS_NORMAL)
+        return fail (error);
+      /* read_to_end does not terminate the data; a NUL inside makes it end early, which is fine. */
+      input = g_realloc (input, read + 1);
+      input[read] = '\0';
+    }
+  g_strstrip (input);
+
+  /* Hex if it looks like hex, otherwise base64 (what sign-offline prints). */
+  if (input[0] != '\0' && strspn (input, "0123456789abcdefABCDEF") == strlen (input) && strlen (input) % 2 == 0)
+    {
+      len = strlen (input) / 2;
+      bytes = g_malloc (len + 1);
+      for (gsize i = 0; i < len; i++)
+        bytes[i] = (guchar) (g_ascii_xdigit_value (input[2 * i]) << 4 | g_ascii_xdigit_value (input[2 * i + 1]));
+    }
+  else
+    {
+      /* g_base64_decode skips characters outside the alphabet, so check them first. */
+      if (input[0] == '\0' ||
+          strspn (input, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != strlen (input) ||
+          strlen (input) % 4 != 0)
+        {
+          g_printerr ("nymph-cli: %s\n", _("The transaction is neither base64 nor hex"));
+          return 1;
+        }
+      bytes = g_base64_decode (input, &len);
+    }
+
+  root = nyx_tx_decode_to_json (bytes, len, &error);
+  if (root == NULL)
+    return fail (error);
+  if (verify)
+    {
+      JsonObject *object = json_node_get_object (root);
+      g_autoptr(GError) verify_error = NULL;
+      bool valid = nyx_tx_verify (bytes, len, chain_id, account_number, &verify_error);
+
+      json_object_set_boolean_member (object, "signatureValid", valid);
+      if (!valid)
+        json_object_set_string_member (object, "signatureError", verify_error->message);
+    }
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+  if (verify && !json_object_get_boolean_member (json_node_get_object (root), "signatureValid"))
+    return 1;
+  return 0;
+}
+
+/* Spec §1.3 on the command line: from a simulated gas, or from a fee the user picked. */
+static int
+tx_fee (int    argc,
+        char **argv)
+{
+  g_autofree char *gas_used_text = NULL;
+  g_autofree char *fee_text = NULL;
+  g_autofree char *gas_price = NULL;
+  g_autofree char *denom = NULL;
+  GOptionEntry entries[] = {
+    { "gas-used", 0, 0, G_OPTION_ARG_STRING, &gas_used_text, N_("Gas used by a simulation: the limit is 1.5 times it"), N_("N") },
+    { "fee", 0, 0, G_OPTION_ARG_STRING, &fee_text, N_("A fee to turn into a gas limit instead, such as 5000unym"), N_("COIN") },
+    { "gas-price", 0, 0, G_OPTION_ARG_STRING, &gas_price, N_("Gas price (default 0.025)"), N_("DECIMAL") },
+    { "denom", 0, 0, G_OPTION_ARG_STRING, &denom, N_("Fee denomination for --gas-used (default unym)"), N_("DENOM") },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GError *error = NULL;
+  uint64_t gas_used = 0, gas_limit = 0;
+
+  g_option_context_set_summary (context,
+                                _("Compute a fee as nym does: gas limit = ceil(gas used × 1.5), fee = "
+                                  "ceil(gas limit × gas price); or the gas limit a chosen fee buys."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int status = usage_error (context, error->message);
+
+      g_error_free (error);
+      return status;
+    }
+  if (argc > 1 || (gas_used_text == NULL) == (fee_text == NULL))
+    return usage_error (context, _("give either --gas-used or --fee"));
+  if (gas_price == NULL)
+    gas_price = g_strdup (NYX_GAS_PRICE);
+  if (denom == NULL)
+    denom = g_strdup (NYX_DENOM_MIX);
+
+  if (gas_used_text != NULL)
+    {
+      g_autofree char *amount = NULL;
+
+      if (!parse_u64 ("--gas-used", gas_used_text, &gas_used, &error))
+        {
+          int status = usage_error (context, error->message);
+
+          g_error_free (error);
+          return status;
+        }
+      if (!nyx_denom_validate (denom, &error) ||
+          !nyx_fee_gas_limit_for_simulated (gas_used, &gas_limit, &error) ||
+          (amount = nyx_fee_amount_for_gas (gas_limit, gas_price, &error)) == NULL)
+        return fail (error);
+      printf ("gas limit: %" G_GUINT64_FORMAT "\nfee:       %s%s\n", gas_limit, amount, denom);
+    }
+  else
+    {
+      g_autofree char *amount = NULL;
+      g_autofree char *fee_denom = NULL;
+
+      if (!nyx_coin_parse (fee_text, &amount, &fee_denom, &error) ||
+          !nyx_fee_gas_limit_for_amount (amount, gas_price, &gas_limit, &error))
+        return fail (error);
+      printf ("gas limit: %" G_GUINT64_FORMAT "\nfee:       %s%s\n", gas_limit, amount, fee_denom);
+    }
+  return 0;
+}
+
 const NymphCliCommand nymph_cli_tx_commands[] = {
   { "sign-offline", N_("Sign a transaction from a JSON message file, with the mnemonic on standard input"), tx_sign_offline },
+  { "decode", N_("Show a signed transaction as JSON, and check its signature"), tx_decode },
+  { "fee", N_("Compute a fee from simulated gas, or the gas a fee buys"), tx_fee },
   { NULL, NULL, NULL },
 };

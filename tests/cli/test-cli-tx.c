@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests "nymph-cli tx sign-offline" as a user runs it, against the spec §3.4 vectors and with bad input. */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "nyx-cli-test-util.h"
 #include "../wallet/nyx-test-util.h"
@@ -202,6 +203,87 @@ test_bad_input (CliFixture   *fixture,
   g_unlink (bad_msgs);
 }
 
+/* decode shows vector (b), verifies it, and its messages sign again to the same bytes. */
+static void
+test_decode (CliFixture   *fixture,
+             gconstpointer data)
+{
+  g_autoptr(GBytes) tx = nyx_test_hex (nyx_test_table_get (fixture->vectors, "b|tx_raw"));
+  g_autofree char *base64 = g_base64_encode (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx));
+  g_autofree char *stdin_text = g_strconcat (base64, "\n", NULL);
+  g_autofree char *messages_file = g_build_filename (fixture->dir, "decoded.json", NULL);
+  g_autofree char *messages_text = NULL;
+  g_auto(CliResult) good = { 0 };
+  g_auto(CliResult) hex = { 0 };
+  g_auto(CliResult) wrong = { 0 };
+  g_auto(CliResult) garbage = { 0 };
+  g_auto(CliResult) half = { 0 };
+  g_auto(CliResult) again = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  cli_run (&good, stdin_text, "tx", "decode", "--chain-id", "nyx", "--account-number", "12345", NULL);
+  g_assert_cmpint (good.status, ==, 0);
+  json_parser_load_from_data (parser, good.out, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "hash"), ==, nyx_test_table_get (fixture->vectors, "b|tx_hash"));
+  g_assert_true (json_object_get_boolean_member (object, "signatureValid"));
+
+  /* The decoded messages are what sign-offline reads: signing them again gives the same TxRaw. */
+  messages_text = json_to_string (json_object_get_member (json_object_get_object_member (object, "body"), "messages"),
+                                  FALSE);
+  g_file_set_contents (messages_file, messages_text, -1, &error);
+  g_assert_no_error (error);
+  cli_run (&again, ABANDON_ART, "tx", "sign-offline", "--chain-id", "nyx", "--account-number", "12345",
+           "--sequence", "7", "--fee", "5000unym", "--gas", "200000", "--memo", "delegating to mixnode 42",
+           "--msgs", messages_file, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  assert_base64_is (again.out, nyx_test_table_get (fixture->vectors, "b|tx_raw"));
+  g_unlink (messages_file);
+
+  cli_run (&hex, NULL, "tx", "decode", nyx_test_table_get (fixture->vectors, "b|tx_raw"), NULL);
+  g_assert_cmpint (hex.status, ==, 0);
+  g_assert_nonnull (strstr (hex.out, nyx_test_table_get (fixture->vectors, "b|tx_hash")));
+
+  cli_run (&wrong, stdin_text, "tx", "decode", "--chain-id", "nyx", "--account-number", "12346", NULL);
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.out, "\"signatureValid\" : false"));
+
+  cli_run (&garbage, "not a transaction", "tx", "decode", NULL);
+  g_assert_cmpint (garbage.status, ==, 1);
+  g_assert_nonnull (strstr (garbage.err, "neither base64 nor hex"));
+  g_assert_cmpstr (garbage.out, ==, "");
+
+  cli_run (&half, stdin_text, "tx", "decode", "--chain-id", "nyx", NULL);
+  g_assert_cmpint (half.status, ==, 2);
+}
+
+static void
+test_fee (void)
+{
+  g_auto(CliResult) simulated = { 0 };
+  g_auto(CliResult) manual = { 0 };
+  g_auto(CliResult) both = { 0 };
+  g_auto(CliResult) neither = { 0 };
+  g_auto(CliResult) bad_price = { 0 };
+
+  cli_run (&simulated, NULL, "tx", "fee", "--gas-used", "180000", NULL);
+  g_assert_cmpint (simulated.status, ==, 0);
+  g_assert_cmpstr (simulated.out, ==, "gas limit: 270000\nfee:       6750unym\n");
+  cli_run (&manual, NULL, "tx", "fee", "--fee", "5000unym", NULL);
+  g_assert_cmpint (manual.status, ==, 0);
+  g_assert_cmpstr (manual.out, ==, "gas limit: 200000\nfee:       5000unym\n");
+  cli_run (&both, NULL, "tx", "fee", "--fee", "5000unym", "--gas-used", "1", NULL);
+  g_assert_cmpint (both.status, ==, 2);
+  cli_run (&neither, NULL, "tx", "fee", NULL);
+  g_assert_cmpint (neither.status, ==, 2);
+  cli_run (&bad_price, NULL, "tx", "fee", "--gas-used", "1", "--gas-price", "0,025", NULL);
+  g_assert_cmpint (bad_price.status, ==, 1);
+  g_assert_nonnull (strstr (bad_price.err, "0,025"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -209,5 +291,7 @@ main (int argc, char *argv[])
 
   g_test_add ("/cli-tx/vectors", CliFixture, NULL, cli_setup, test_vectors, cli_teardown);
   g_test_add ("/cli-tx/bad-input", CliFixture, NULL, cli_setup, test_bad_input, cli_teardown);
+  g_test_add ("/cli-tx/decode", CliFixture, NULL, cli_setup, test_decode, cli_teardown);
+  g_test_add_func ("/cli-tx/fee", test_fee);
   return g_test_run ();
 }

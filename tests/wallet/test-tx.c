@@ -6,6 +6,7 @@
 #include "tx/nyx-mixnet-msg.h"
 #include "tx/nyx-tx-json.h"
 #include "tx/nyx-sign.h"
+#include "tx/nyx-tx-decode.h"
 #include "tx/nyx-tx.h"
 #include "nyx-test-util.h"
 #include "nyx-wallet.h"
@@ -514,6 +515,149 @@ test_bad_json (TxFixture    *fixture,
     }
 }
 
+/* A signed TxRaw decodes to what went in, in the EncodeObject form the JSON reader takes back. */
+static void
+test_decode (TxFixture    *fixture,
+             gconstpointer data)
+{
+  g_autoptr(GBytes) tx = nyx_test_hex (nyx_test_table_get (fixture->vectors, "a|tx_raw"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object, *body, *message, *value, *signer, *fee;
+  JsonArray *amount;
+
+  root = nyx_tx_decode_to_json (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "hash"), ==, nyx_test_table_get (fixture->vectors, "a|tx_hash"));
+  body = json_object_get_object_member (object, "body");
+  g_assert_cmpstr (json_object_get_string_member (body, "memo"), ==, "nym c wallet test vector");
+  g_assert_cmpstr (json_object_get_string_member (body, "timeoutHeight"), ==, "0");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "messages")), ==, 1);
+  message = json_array_get_object_element (json_object_get_array_member (body, "messages"), 0);
+  g_assert_cmpstr (json_object_get_string_member (message, "typeUrl"), ==, NYX_TX_TYPE_MSG_SEND);
+  value = json_object_get_object_member (message, "value");
+  g_assert_cmpstr (json_object_get_string_member (value, "fromAddress"), ==, SIGNER);
+  g_assert_cmpstr (json_object_get_string_member (value, "toAddress"), ==, RECEIVER);
+  amount = json_object_get_array_member (value, "amount");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (amount, 0), "amount"), ==, "1000000");
+  signer = json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (object, "authInfo"),
+                                                                          "signerInfos"), 0);
+  g_assert_cmpstr (json_object_get_string_member (signer, "publicKey"), ==,
+                   "02ba66a84cf7839af172a13e7fc9f5e7008cb8bca1585f8f3bafb3039eda3c1fdd");
+  g_assert_cmpstr (json_object_get_string_member (signer, "address"), ==, SIGNER);
+  g_assert_cmpstr (json_object_get_string_member (signer, "mode"), ==, "DIRECT");
+  g_assert_cmpstr (json_object_get_string_member (signer, "sequence"), ==, "7");
+  fee = json_object_get_object_member (json_object_get_object_member (object, "authInfo"), "fee");
+  g_assert_cmpstr (json_object_get_string_member (fee, "gasLimit"), ==, "200000");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "signatures"), 0), ==,
+                   nyx_test_table_get (fixture->vectors, "a|signature"));
+}
+
+static void
+test_decode_round_trip (TxFixture    *fixture,
+                        gconstpointer data)
+{
+  static const NyxCoin coins[] = { { "unym", "1" }, { "unyx", "340282366920938463463374607431768211455" } };
+  static const NyxCoin stake = { "unyx", "5" };
+  static const uint8_t unknown[] = { 0x0a, 0x01, 0x41 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) tx = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) messages = NULL;
+  g_autoptr(NyxTxBuilder) rebuilt = nyx_tx_builder_new ();
+  g_autofree char *text = NULL;
+  JsonArray *array;
+
+  g_assert_true (nyx_tx_builder_add_msg_send (fixture->builder, SIGNER, RECEIVER, coins, 2, &error));
+  g_assert_true (nyx_tx_builder_add_mixnet_msg (fixture->builder, SIGNER, NYX_MIXNET_CONTRACT_MAINNET,
+                                                NYX_MIXNET_DELEGATE, 7, &coins[0], &error));
+  g_assert_true (nyx_tx_builder_add_msg_delegate (fixture->builder, SIGNER, VALOPER, &stake, &error));
+  g_assert_true (nyx_tx_builder_add_msg_undelegate (fixture->builder, SIGNER, VALOPER, &stake, &error));
+  g_assert_true (nyx_tx_builder_add_msg_withdraw_delegator_reward (fixture->builder, SIGNER, VALOPER, &error));
+  g_assert_no_error (error);
+  body = nyx_tx_builder_encode_body (fixture->builder, &error);
+  tx = nyx_tx_builder_sign (fixture->builder, fixture->private_key, "nyx", 3, 4, &error);
+  g_assert_no_error (error);
+
+  root = nyx_tx_decode_to_json (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), &error);
+  g_assert_no_error (error);
+  messages = json_node_copy (json_object_get_member (json_object_get_object_member (json_node_get_object (root), "body"),
+                                                     "messages"));
+  text = json_to_string (messages, FALSE);
+  g_assert_true (nyx_tx_builder_add_msgs_from_json (rebuilt, text, -1, &error));
+  g_assert_no_error (error);
+  again = nyx_tx_builder_encode_body (rebuilt, &error);
+  g_assert_true (g_bytes_equal (body, again));
+
+  g_assert_true (nyx_tx_verify (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), "nyx", 3, &error));
+  g_assert_no_error (error);
+  g_assert_false (nyx_tx_verify (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), "nyx", 4, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_ENCODE);
+  g_assert_nonnull (strstr (error->message, "does not verify"));
+  g_clear_error (&error);
+  g_assert_false (nyx_tx_verify (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), "sandbox", 3, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_ENCODE);
+  g_clear_error (&error);
+
+  /* A message of a type this wallet does not build is shown as bytes. */
+  g_assert_true (nyx_tx_builder_add_any (rebuilt, "/cosmos.gov.v1beta1.MsgVote", unknown, sizeof unknown, &error));
+  g_clear_pointer (&tx, g_bytes_unref);
+  g_clear_pointer (&root, json_node_unref);
+  tx = nyx_tx_builder_sign (rebuilt, fixture->private_key, "nyx", 3, 4, &error);
+  root = nyx_tx_decode_to_json (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), &error);
+  g_assert_no_error (error);
+  array = json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "body"), "messages");
+  g_assert_cmpuint (json_array_get_length (array), ==, 6);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 5), "valueBase64"), ==, "CgFB");
+}
+
+static void
+test_decode_bad (TxFixture    *fixture,
+                 gconstpointer data)
+{
+  static const uint8_t garbage[] = { 0x0a, 0x10, 0x01 };
+  Cosmwasm__Wasm__V1__MsgExecuteContract execute = COSMWASM__WASM__V1__MSG_EXECUTE_CONTRACT__INIT;
+  uint8_t bad_utf8[] = { '"', 0xc3, '"' };
+  uint8_t buffer[256];
+  size_t len;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) tx = NULL;
+  g_autoptr(GBytes) simulation = NULL;
+  JsonNode *root;
+
+  root = nyx_tx_decode_to_json (garbage, sizeof garbage, &error);
+  g_assert_null (root);
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_ENCODE);
+  g_clear_error (&error);
+  g_assert_false (nyx_tx_verify (garbage, sizeof garbage, "nyx", 1, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_ENCODE);
+  g_clear_error (&error);
+
+  /* A contract message that is not UTF-8 cannot be shown as a JSON string. */
+  execute.sender = (char *) SIGNER;
+  execute.contract = (char *) NYX_MIXNET_CONTRACT_MAINNET;
+  execute.msg.data = bad_utf8;
+  execute.msg.len = sizeof bad_utf8;
+  len = cosmwasm__wasm__v1__msg_execute_contract__pack (&execute, buffer);
+  g_assert_true (nyx_tx_builder_add_any (fixture->builder, NYX_TX_TYPE_MSG_EXECUTE_CONTRACT, buffer, len, &error));
+  tx = nyx_tx_builder_sign (fixture->builder, fixture->private_key, "nyx", 1, 1, &error);
+  g_assert_no_error (error);
+  root = nyx_tx_decode_to_json (g_bytes_get_data (tx, NULL), g_bytes_get_size (tx), &error);
+  g_assert_null (root);
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_ENCODE);
+  g_assert_nonnull (strstr (error->message, "msg is not UTF-8"));
+  g_clear_error (&error);
+
+  /* The simulation form carries no signature and is not SIGN_MODE_DIRECT. */
+  simulation = nyx_tx_builder_encode_simulation (fixture->builder, fixture->public_key, 1, &error);
+  g_assert_false (nyx_tx_verify (g_bytes_get_data (simulation, NULL), g_bytes_get_size (simulation), "nyx", 1, &error));
+  g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_ENCODE);
+  g_assert_nonnull (strstr (error->message, "SIGN_MODE_DIRECT"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -529,6 +673,9 @@ main (int argc, char *argv[])
   ADD ("/tx/many-messages", test_many_messages);
   ADD ("/tx/bad-input", test_bad_input);
   ADD ("/tx/bad-json", test_bad_json);
+  ADD ("/tx/decode", test_decode);
+  ADD ("/tx/decode-round-trip", test_decode_round_trip);
+  ADD ("/tx/decode-bad", test_decode_bad);
 #undef ADD
   g_test_add_func ("/tx/simulate-response", test_simulate_response);
   return g_test_run ();
