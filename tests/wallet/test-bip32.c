@@ -150,6 +150,37 @@ test_trezor_masters (KeyFixture   *fixture,
     }
 }
 
+/* The signing-only derivation gives the same key pair, whatever mix of hardened steps. */
+static void
+test_key_pair_only (KeyFixture   *fixture,
+                    gconstpointer data)
+{
+  static const char *const paths[] = {
+    "m", "m/0", "m/0'", "m/0/1", "m/0'/1'", "m/0/1'/2", "m/0'/1/2'/2/1000000000", NYX_COSMOS_HD_PATH,
+    "m/44'/118'/0'/0/7", "m/1/2/3/4/5/6/7/8",
+  };
+  g_autoptr(NyxBip32Key) pair = nyx_bip32_key_new ();
+  uint8_t seed[64];
+
+  for (guint i = 0; i < sizeof seed; i++)
+    seed[i] = (uint8_t) (255 - i);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("path %s", paths[i]);
+      g_assert_true (nyx_bip32_derive_from_seed (seed, sizeof seed, paths[i], fixture->derived, &error));
+      g_assert_true (nyx_bip32_derive_key_pair_from_seed (seed, sizeof seed, paths[i], pair, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (pair->private_key, 32, fixture->derived->private_key, 32);
+      g_assert_cmpmem (pair->chain_code, 32, fixture->derived->chain_code, 32);
+      g_assert_cmpmem (pair->public_key, 33, fixture->derived->public_key, 33);
+      g_assert_cmpuint (pair->depth, ==, fixture->derived->depth);
+      g_assert_cmpuint (pair->child_number, ==, fixture->derived->child_number);
+      g_assert_cmpmem (pair->parent_fingerprint, 4, "\0\0\0\0", 4);
+    }
+}
+
 static void
 test_parse_path (void)
 {
@@ -227,6 +258,7 @@ main (int argc, char *argv[])
   g_test_add ("/bip32/stepwise", KeyFixture, NULL, key_setup, test_stepwise, key_teardown);
   g_test_add ("/bip32/trezor-masters", KeyFixture, NULL, key_setup, test_trezor_masters, key_teardown);
   g_test_add ("/bip32/bad-seeds", KeyFixture, NULL, key_setup, test_bad_seeds, key_teardown);
+  g_test_add ("/bip32/key-pair-only", KeyFixture, NULL, key_setup, test_key_pair_only, key_teardown);
   g_test_add_func ("/bip32/parse-path", test_parse_path);
   g_test_add_func ("/bip32/cosmos-path", test_cosmos_path);
   return g_test_run ();

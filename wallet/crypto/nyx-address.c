@@ -169,7 +169,7 @@ nyx_address_derive_from_mnemonic (const char *mnemonic,
 
   /* Spec §2.1: empty BIP39 passphrase, then the Cosmos Hub path. */
   ok = nyx_bip39_to_seed_with_scratch (mnemonic, "", secrets->seed, secrets->scratch, sizeof secrets->scratch, error) &&
-       nyx_bip32_derive_from_seed (secrets->seed, sizeof secrets->seed, path, &secrets->key, error);
+       nyx_bip32_derive_key_pair_from_seed (secrets->seed, sizeof secrets->seed, path, &secrets->key, error);
   if (ok && address_out != NULL)
     {
       address = nyx_address_from_public_key (NYX_ADDRESS_PREFIX, secrets->key.public_key, error);

@@ -74,11 +74,35 @@ hmac_sha512 (const uint8_t *key,
   sodium_memzero (&state, sizeof state);
 }
 
+/*
+ * What a derivation step fills in besides the private key and chain code. Full keys have
+ * both; the signing path computes a public key only where a later step or the caller needs
+ * it, because each one costs a scalar multiplication.
+ */
+typedef enum
+{
+  WITH_PUBLIC_KEY  = 1 << 0,
+  WITH_FINGERPRINT = 1 << 1,  /* needs the parent's public key */
+  FULL_KEY         = WITH_PUBLIC_KEY | WITH_FINGERPRINT,
+} StepFlags;
+
+static bool
+fill_public_key (const secp256k1_context *ctx,
+                 NyxBip32Key             *key,
+                 StepFlags                flags)
+{
+  if (flags & WITH_PUBLIC_KEY)
+    return compute_public_key (ctx, key);
+  memset (key->public_key, 0, sizeof key->public_key);
+  return true;
+}
+
 static bool
 master_from_seed (const secp256k1_context *ctx,
                   const uint8_t           *seed,
                   size_t                   seed_len,
                   NyxBip32Key             *master,
+                  StepFlags                flags,
                   GError                 **error)
 {
   static const uint8_t bitcoin_seed[] = "Bitcoin seed";
@@ -95,7 +119,7 @@ master_from_seed (const secp256k1_context *ctx,
       master->depth = 0;
       memset (master->parent_fingerprint, 0, sizeof master->parent_fingerprint);
       master->child_number = 0;
-      ok = compute_public_key (ctx, master);
+      ok = fill_public_key (ctx, master, flags);
     }
   sodium_memzero (digest, sizeof digest);
 
@@ -135,7 +159,7 @@ nyx_bip32_master_from_seed (const uint8_t *seed,
   if (!check_seed (seed_len, error))
     return false;
   ctx = context_new ();
-  ok = master_from_seed (ctx, seed, seed_len, master, error);
+  ok = master_from_seed (ctx, seed, seed_len, master, FULL_KEY, error);
   secp256k1_context_destroy (ctx);
   return ok;
 }
@@ -145,6 +169,7 @@ derive_child (const secp256k1_context *ctx,
               const NyxBip32Key       *parent,
               uint32_t                 index,
               NyxBip32Key             *child,
+              StepFlags                flags,
               GError                 **error)
 {
   uint8_t data[37];
@@ -180,14 +205,19 @@ derive_child (const secp256k1_context *ctx,
   ok = secp256k1_ec_seckey_tweak_add (ctx, key, digest) == 1;
   if (ok)
     {
-      nyx_address_hash (parent->public_key, hash);
+      if (flags & WITH_FINGERPRINT)
+        {
+          nyx_address_hash (parent->public_key, hash);
+          memcpy (child->parent_fingerprint, hash, 4);
+        }
+      else
+        memset (child->parent_fingerprint, 0, sizeof child->parent_fingerprint);
       /* Every field of the parent is read above, so @child may alias @parent. */
-      memcpy (child->parent_fingerprint, hash, 4);
       child->depth = parent->depth + 1;
       child->child_number = index;
       memcpy (child->private_key, key, 32);
       memcpy (child->chain_code, digest + 32, 32);
-      ok = compute_public_key (ctx, child);
+      ok = fill_public_key (ctx, child, flags);
     }
 
   sodium_memzero (data, sizeof data);
@@ -216,7 +246,7 @@ nyx_bip32_derive_child (const NyxBip32Key *parent,
       return false;
     }
   ctx = context_new ();
-  ok = derive_child (ctx, parent, index, child, error);
+  ok = derive_child (ctx, parent, index, child, FULL_KEY, error);
   secp256k1_context_destroy (ctx);
   return ok;
 }
@@ -284,16 +314,25 @@ bad:
   return false;
 }
 
+/* With only_needed, a step's public key is computed if the next step is normal (it hashes the
+ * parent's public key) or if it is the last; fingerprints are left zero. */
 static bool
 derive_path (const secp256k1_context *ctx,
              const uint32_t          *indexes,
              size_t                   n,
              NyxBip32Key             *key,
+             bool                     only_needed,
              GError                 **error)
 {
   for (size_t i = 0; i < n; i++)
-    if (!derive_child (ctx, key, indexes[i], key, error))
-      return false;
+    {
+      StepFlags flags = FULL_KEY;
+
+      if (only_needed)
+        flags = (i + 1 == n || !(indexes[i + 1] & NYX_BIP32_HARDENED)) ? WITH_PUBLIC_KEY : 0;
+      if (!derive_child (ctx, key, indexes[i], key, flags, error))
+        return false;
+    }
   return true;
 }
 
@@ -319,11 +358,51 @@ nyx_bip32_derive_path (const NyxBip32Key *master,
   if (out != master)
     memcpy (out, master, sizeof *out);
   ctx = context_new ();
-  ok = derive_path (ctx, indexes, n, out, error);
+  ok = derive_path (ctx, indexes, n, out, false, error);
   secp256k1_context_destroy (ctx);
   if (!ok)
     sodium_memzero (out, sizeof *out);
   return ok;
+}
+
+static bool
+derive_from_seed (const uint8_t *seed,
+                  size_t         seed_len,
+                  const char    *path,
+                  NyxBip32Key   *out,
+                  bool           only_needed,
+                  GError       **error)
+{
+  uint32_t indexes[NYX_BIP32_MAX_DEPTH];
+  size_t n = 0;
+  secp256k1_context *ctx;
+  StepFlags master_flags = FULL_KEY;
+  bool ok;
+
+  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error) ||
+      !check_seed (seed_len, error))
+    return false;
+  if (only_needed)
+    master_flags = (n == 0 || !(indexes[0] & NYX_BIP32_HARDENED)) ? WITH_PUBLIC_KEY : 0;
+
+  /* One context for the master key and every child saves a blinding per step. */
+  ctx = context_new ();
+  ok = master_from_seed (ctx, seed, seed_len, out, master_flags, error) &&
+       derive_path (ctx, indexes, n, out, only_needed, error);
+  secp256k1_context_destroy (ctx);
+  if (!ok)
+    sodium_memzero (out, sizeof *out);
+  return ok;
+}
+
+bool
+nyx_bip32_derive_key_pair_from_seed (const uint8_t *seed,
+                                     size_t         seed_len,
+                                     const char    *path,
+                                     NyxBip32Key   *out,
+                                     GError       **error)
+{
+  return derive_from_seed (seed, seed_len, path, out, true, error);
 }
 
 bool
@@ -333,22 +412,7 @@ nyx_bip32_derive_from_seed (const uint8_t *seed,
                             NyxBip32Key   *out,
                             GError       **error)
 {
-  uint32_t indexes[NYX_BIP32_MAX_DEPTH];
-  size_t n = 0;
-  secp256k1_context *ctx;
-  bool ok;
-
-  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error) ||
-      !check_seed (seed_len, error))
-    return false;
-
-  /* One context for the master key and every child saves a blinding per step. */
-  ctx = context_new ();
-  ok = master_from_seed (ctx, seed, seed_len, out, error) && derive_path (ctx, indexes, n, out, error);
-  secp256k1_context_destroy (ctx);
-  if (!ok)
-    sodium_memzero (out, sizeof *out);
-  return ok;
+  return derive_from_seed (seed, seed_len, path, out, false, error);
 }
 
 char *

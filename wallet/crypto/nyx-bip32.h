@@ -69,6 +69,16 @@ bool         nyx_bip32_derive_from_seed (const uint8_t *seed,
                                          const char    *path,
                                          NyxBip32Key   *out,
                                          GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The same key as nyx_bip32_derive_from_seed(), for signing only: private key, chain code,
+ * public key, depth and child number are set, but the parent fingerprint is left zero (it
+ * only matters to nyx_bip32_serialize()), which saves the public keys of hardened levels.
+ */
+bool         nyx_bip32_derive_key_pair_from_seed (const uint8_t *seed,
+                                                  size_t         seed_len,
+                                                  const char    *path,
+                                                  NyxBip32Key   *out,
+                                                  GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 /* "m/44'/118'/0'/0/<account>", the path CosmJS's makeCosmoshubPath(account) gives; NULL if account >= 2^31. */
 char        *nyx_bip32_cosmos_path     (uint32_t account) G_GNUC_WARN_UNUSED_RESULT;
 /* The 78-byte BIP32 serialization (version, depth, fingerprint, child, chain code, key),
