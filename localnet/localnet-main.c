@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gateway/localnet-gateway-command.h"
+#include "localnet-commands.h"
 
 /*
  * Each role of the local network (mix node, gateway, exit, nym-api, chain) registers a
@@ -20,6 +21,9 @@ typedef struct
 } LocalnetCommand;
 
 static const LocalnetCommand commands[] = {
+  { "run", "Run the whole network in one process ([--dir DIR] [--mixnodes-per-layer N] [--gateways 1|2] [--zero-delay])", localnet_run_command },
+  { "mixnode", "Run one mix node (--dir DIR --layer L [--index I] [--port P])", localnet_mixnode_command },
+  { "nym-api", "Run the nym-api alone (--dir DIR [--port P])", localnet_nym_api_command },
   { "gateway", "Run one gateway (--dir DIR [--ws-port P] [--mix-port P])", localnet_gateway_command },
   { NULL, NULL, NULL },
 };
