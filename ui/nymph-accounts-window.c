@@ -135,6 +135,8 @@ on_rename_response (AdwMessageDialog    *dialog,
   const char *old_name = g_object_get_data (G_OBJECT (dialog), "account-name");
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 
+  /* See on_reveal_response(). */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   if (g_strcmp0 (response, "rename") != 0)
     return;
   nymph_wallet_session_rename_account_async (self->session, old_name, name, self->cancellable,
@@ -265,13 +267,16 @@ on_reveal_response (AdwMessageDialog    *dialog,
                     const char          *response,
                     NymphAccountsWindow *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "password-row");
   const char *name = g_object_get_data (G_OBJECT (dialog), "account-name");
 
   if (g_strcmp0 (response, "show") == 0)
     nymph_wallet_session_reveal_mnemonic_async (self->session, name, gtk_editable_get_text (entry),
                                                 self->cancellable, on_reveal_done, request_new (self, name));
   gtk_editable_set_text (entry, "");
+  /* GTK 4.8 notifies the focused editable of its window's changes while the closing dialog
+   * disposes it; nothing is focused by then, so nothing reacts. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
 static void
@@ -288,14 +293,18 @@ reveal_mnemonic (NymphAccountsWindow *self,
   const char *name = nymph_account_get_name (account);
   g_autofree char *body = g_strdup_printf (_("Enter the wallet password to show the recovery phrase of “%s”."), name);
   AdwMessageDialog *dialog;
-  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *entry = adw_password_entry_row_new ();
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Show Recovery Phrase"), body));
   g_object_set_data_full (G_OBJECT (dialog), "account-name", g_strdup (name), g_free);
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  g_object_set (entry, "activates-default", TRUE, NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"), -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
+  g_object_set_data (G_OBJECT (dialog), "password-row", entry);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Password"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (entry), TRUE);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), entry);
+  adw_message_dialog_set_extra_child (dialog, list);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "show", _("_Show"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "show", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_response_enabled (dialog, "show", FALSE);

@@ -2,14 +2,29 @@
 /* Renders every screen of the app as a real window would draw it, saves each as a PNG in the
  * build directory (the screenshots to look at after a UI change), and checks that each screen
  * draws something of its own. */
+#include <errno.h>
+#include <fcntl.h>
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "crypto/nyx-bip39.h"
+#include "nymph-accounts-window.h"
 #include "nymph-application.h"
+#include "nymph-onboarding-window.h"
 #include "ui-test-util.h"
 #include "nymph-preferences-window.h"
 #include "nymph-ui.h"
 #include "nymph-wallet-page.h"
 #include "nymph-window.h"
+#include "nyx-wallet.h"
+#include "vault/nyx-vault.h"
+
+#define PASSWORD "Correct horse battery 9"
+#define ABANDON_ABOUT \
+  "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 
 typedef struct
 {
@@ -41,6 +56,12 @@ screens_fixture_tear_down (ScreensFixture *fixture,
     }
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_assert_finalize_object (fixture->window);
+  /* The app's session looks for its vault here at start: the next test starts without one. */
+  {
+    g_autofree char *vault = g_build_filename (g_get_user_data_dir (), "nymph", "vault.json", NULL);
+
+    g_unlink (vault);
+  }
   /* A registered application that never ran keeps references of its own until the process
    * ends; its finalization is tested by the run in test-application. */
   g_clear_object (&fixture->app);
@@ -233,7 +254,7 @@ test_screens_dialogs (ScreensFixture *fixture,
     { "app.preferences", NYMPH_TYPE_PREFERENCES_WINDOW, "preferences" },
     { "app.about", ADW_TYPE_ABOUT_WINDOW, "about" },
     { "win.show-help-overlay", GTK_TYPE_SHORTCUTS_WINDOW, "shortcuts" },
-    { "wallet.create", ADW_TYPE_MESSAGE_DIALOG, "create-wallet-unavailable" },
+    { "wallet.create", NYMPH_TYPE_ONBOARDING_WINDOW, "onboarding-create-words" },
   };
 
   present_and_settle (GTK_WINDOW (fixture->window));
@@ -264,11 +285,304 @@ test_screens_dialogs (ScreensFixture *fixture,
     }
 }
 
+
+/* Saves a screen and checks that it drew something. */
+static void
+shoot (GtkWindow  *window,
+       const char *name)
+{
+  g_autoptr(GBytes) pixels = NULL;
+
+  present_and_settle (window);
+  pixels = save_screen (window, name);
+  assert_not_blank (pixels);
+}
+
+static gpointer
+onboarding_child (NymphOnboardingWindow *window,
+                  const char            *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), NYMPH_TYPE_ONBOARDING_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+onboarding_set_text (NymphOnboardingWindow *window,
+                     const char            *name,
+                     const char            *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (onboarding_child (window, name)), text);
+}
+
+static void
+onboarding_next (NymphOnboardingWindow *window)
+{
+  g_assert_true (gtk_widget_is_sensitive (onboarding_child (window, "next_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "onboarding.next", NULL));
+}
+
+static const char *
+shown_word (NymphOnboardingWindow *window,
+            guint                  position)
+{
+  GtkWidget *cell = gtk_grid_get_child_at (onboarding_child (window, "words_grid"), (int) (position % 3), (int) (position / 3));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (cell)));
+}
+
+static guint
+asked_position (NymphOnboardingWindow *window,
+                guint                  row)
+{
+  g_autofree char *name = g_strdup_printf ("check_row_%u", row);
+  const char *title = adw_preferences_row_get_title (onboarding_child (window, name));
+
+  return (guint) g_ascii_strtoull (title + strlen ("Word #"), NULL, 10) - 1;
+}
+
+static void
+set_phrase (NymphOnboardingWindow *window,
+            const char            *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (onboarding_child (window, "phrase_view")), text, -1);
+}
+
+static gboolean
+is_toplevel (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (item == window)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+wait_while_working (NymphOnboardingWindow *window)
+{
+  while (is_toplevel (window) && g_strcmp0 (nymph_onboarding_window_get_step (window), "progress") == 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Every step of the onboarding window, as a user goes through them. */
+static void
+test_screens_onboarding (ScreensFixture *fixture,
+                         gconstpointer   user_data)
+{
+  NymphWalletSession *session = nymph_window_get_session (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nymph-screens-XXXXXX", &error);
+  g_autofree char *source = g_build_filename (dir, "saved-wallet.json", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "slow-wallet.json", NULL);
+  g_autoptr(NyxVault) source_vault = NULL;
+  g_autoptr(GFile) source_file = NULL;
+  g_autoptr(GFile) fifo_file = NULL;
+  NymphOnboardingWindow *window;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_NO_WALLET);
+  present_and_settle (GTK_WINDOW (fixture->window));
+
+  /* Create: the words, the check (two of three typed), the password. */
+  window = nymph_onboarding_window_new (GTK_WINDOW (fixture->window), session, NYMPH_ONBOARDING_MODE_CREATE);
+  onboarding_next (window);
+  onboarding_set_text (window, "check_row_0", shown_word (window, asked_position (window, 0)));
+  onboarding_set_text (window, "check_row_1", shown_word (window, asked_position (window, 1)));
+  shoot (GTK_WINDOW (window), "onboarding-create-check");
+  onboarding_set_text (window, "check_row_2", shown_word (window, asked_position (window, 2)));
+  onboarding_next (window);
+  onboarding_set_text (window, "password_row", "password");
+  onboarding_set_text (window, "confirm_row", "passwor");
+  shoot (GTK_WINDOW (window), "onboarding-password-weak");
+  onboarding_set_text (window, "password_row", PASSWORD);
+  onboarding_set_text (window, "confirm_row", PASSWORD);
+  shoot (GTK_WINDOW (window), "onboarding-password");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Restore: a word that is not in the list, then a valid phrase. */
+  window = nymph_onboarding_window_new (GTK_WINDOW (fixture->window), session, NYMPH_ONBOARDING_MODE_RESTORE);
+  set_phrase (window, "abandon abandon abandon abandon abandn abandon ");
+  shoot (GTK_WINDOW (window), "onboarding-restore-bad-word");
+  set_phrase (window, ABANDON_ABOUT);
+  shoot (GTK_WINDOW (window), "onboarding-restore-valid");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Open a nym-wallet file: the wrong password is said in the window. */
+  source_vault = nyx_vault_create (source, NULL, "password11!", NULL, ABANDON_ABOUT, &error);
+  g_assert_no_error (error);
+  g_clear_object (&source_vault);
+  source_file = g_file_new_for_path (source);
+  window = nymph_onboarding_window_new (GTK_WINDOW (fixture->window), session, NYMPH_ONBOARDING_MODE_OPEN_FILE);
+  shoot (GTK_WINDOW (window), "onboarding-open-file");
+  nymph_onboarding_window_set_file (window, source_file);
+  onboarding_set_text (window, "file_password_row", "password");
+  onboarding_next (window);
+  wait_while_working (window);
+  g_assert_true (gtk_widget_get_visible (onboarding_child (window, "file_error_label")));
+  shoot (GTK_WINDOW (window), "onboarding-open-file-error");
+
+  /*
+   * The progress step, drawn while the worker really waits: the file is a FIFO, so reading
+   * it blocks the worker until the test writes the wallet into it after the screenshot.
+   */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  fifo_file = g_file_new_for_path (fifo);
+  nymph_onboarding_window_set_file (window, fifo_file);
+  onboarding_set_text (window, "file_password_row", "password11!");
+  onboarding_next (window);
+  g_assert_cmpstr (nymph_onboarding_window_get_step (window), ==, "progress");
+  shoot (GTK_WINDOW (window), "onboarding-progress");
+  {
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    int fd;
+
+    g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+    fd = open (fifo, O_WRONLY | O_CLOEXEC);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (write (fd, contents, length), ==, (gssize) length);
+    close (fd);
+  }
+  wait_while_working (window);
+  g_assert_false (is_toplevel (window));
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_UNLOCKED);
+
+  /* Adding an account ends with its name. */
+  window = nymph_onboarding_window_new (GTK_WINDOW (fixture->window), session, NYMPH_ONBOARDING_MODE_ADD_IMPORT);
+  set_phrase (window, "legal winner thank year wave sausage worth useful legal winner thank yellow");
+  onboarding_next (window);
+  shoot (GTK_WINDOW (window), "onboarding-add-name");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_unlink (fifo);
+  g_unlink (source);
+  g_rmdir (dir);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GtkWidget *
+find_button_with_tooltip (GtkWidget  *widget,
+                          const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return child;
+      if ((found = find_button_with_tooltip (child, tooltip)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The open wallet, its Accounts window and dialogs, then the locked screens. */
+static void
+test_screens_wallet (ScreensFixture *fixture,
+                     gconstpointer   user_data)
+{
+  NymphWalletSession *session = nymph_window_get_session (fixture->window);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = ui_test_find_descendant (GTK_WIDGET (fixture->window), NYMPH_TYPE_WALLET_PAGE);
+  GtkWindow *accounts;
+  GtkWindow *dialog;
+
+  nymph_wallet_session_create_async (session, PASSWORD, ABANDON_ABOUT, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (nymph_wallet_session_create_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  nymph_wallet_session_add_account_async (session, "Savings",
+                                          "legal winner thank year wave sausage worth useful legal winner thank yellow",
+                                          NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (nymph_wallet_session_add_account_finish (session, result, &error));
+  g_assert_no_error (error);
+  nymph_wallet_session_set_selected_account (session, "Account 1");
+
+  nymph_window_set_visible_view (fixture->window, "wallet");
+  shoot (GTK_WINDOW (fixture->window), "view-wallet-unlocked");
+  nymph_window_set_visible_view (fixture->window, "staking");
+  shoot (GTK_WINDOW (fixture->window), "view-staking-unlocked");
+  nymph_window_set_visible_view (fixture->window, "wallet");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.accounts", NULL));
+  accounts = find_toplevel (NYMPH_TYPE_ACCOUNTS_WINDOW);
+  g_assert_nonnull (accounts);
+  shoot (accounts, "accounts");
+
+  /* Show the recovery phrase: first the password, then the words. */
+  g_signal_emit_by_name (find_button_with_tooltip (GTK_WIDGET (accounts), "Show Recovery Phrase"), "clicked");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW)), PASSWORD);
+  shoot (dialog, "accounts-reveal-password");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "show");
+  /* The response does not close a dialog by itself; only its buttons do. */
+  gtk_window_destroy (dialog);
+  while ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)))),
+                   ==, ABANDON_ABOUT);
+  shoot (dialog, "accounts-recovery-phrase");
+  gtk_window_destroy (dialog);
+
+  g_signal_emit_by_name (find_button_with_tooltip (GTK_WIDGET (accounts), "Rename"), "clicked");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  shoot (dialog, "accounts-rename");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  g_signal_emit_by_name (find_button_with_tooltip (GTK_WIDGET (accounts), "Remove"), "clicked");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  shoot (dialog, "accounts-remove");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (accounts);
+
+  /* Locked: the unlock screen, its error in place, and the Staking view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL));
+  shoot (GTK_WINDOW (fixture->window), "view-wallet-unlock");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (page, NYMPH_TYPE_WALLET_PAGE, "unlock_password_row")),
+                         "wrong password");
+  g_signal_emit_by_name (gtk_widget_get_template_child (page, NYMPH_TYPE_WALLET_PAGE, "unlock_button"), "clicked");
+  while (nymph_wallet_session_get_busy (session))
+    g_main_context_iteration (NULL, TRUE);
+  shoot (GTK_WINDOW (fixture->window), "view-wallet-unlock-error");
+  nymph_window_set_visible_view (fixture->window, "staking");
+  shoot (GTK_WINDOW (fixture->window), "view-staking-locked");
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("nymph-screens-home-XXXXXX", &error);
+
+  /* The app's session must not see a real wallet; GLib reads $XDG_DATA_HOME once. */
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   nymph_ui_init ();
+  g_assert_true (nyx_wallet_init ());
 
 #define ADD(path, func) \
   g_test_add (path, ScreensFixture, NULL, screens_fixture_set_up, func, screens_fixture_tear_down)
@@ -276,7 +590,16 @@ main (int argc, char *argv[])
   ADD ("/screens/dark", test_screens_dark);
   ADD ("/screens/narrow", test_screens_narrow);
   ADD ("/screens/dialogs", test_screens_dialogs);
+  ADD ("/screens/onboarding", test_screens_onboarding);
+  ADD ("/screens/wallet", test_screens_wallet);
 #undef ADD
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+    g_autofree char *nymph_dir = g_build_filename (data_home, "nymph", NULL);
+
+    g_rmdir (nymph_dir);
+    g_rmdir (data_home);
+    return status;
+  }
 }
