@@ -64,20 +64,14 @@ nym_nr_ordered_buffer_free (NymNrOrderedBuffer *buffer)
   g_free (buffer);
 }
 
-NymNrWriteResult
-nym_nr_ordered_buffer_write (NymNrOrderedBuffer *buffer,
-                             uint64_t            sequence,
-                             const uint8_t      *data,
-                             size_t              len,
-                             bool                closed,
-                             GError            **error)
+/* Checks whether a message may be stored; NYM_NR_WRITE_STORED means yes. */
+static NymNrWriteResult
+check_write (NymNrOrderedBuffer *buffer,
+             uint64_t            sequence,
+             size_t              len,
+             bool                closed,
+             GError            **error)
 {
-  Message *message;
-  uint64_t *key;
-
-  g_return_val_if_fail (buffer != NULL, NYM_NR_WRITE_REFUSED);
-  g_return_val_if_fail (data != NULL || len == 0, NYM_NR_WRITE_REFUSED);
-
   /* Retransmissions and replays of what we already have or handed out are dropped quietly. */
   if (sequence < buffer->next || g_tree_lookup (buffer->messages, &sequence) != NULL)
     return NYM_NR_WRITE_DUPLICATE;
@@ -118,8 +112,20 @@ nym_nr_ordered_buffer_write (NymNrOrderedBuffer *buffer,
       return NYM_NR_WRITE_REFUSED;
     }
 
-  message = g_new0 (Message, 1);
-  message->data = g_bytes_new (data, len);
+  return NYM_NR_WRITE_STORED;
+}
+
+static void
+store (NymNrOrderedBuffer *buffer,
+       uint64_t            sequence,
+       GBytes             *data,
+       bool                closed)
+{
+  Message *message = g_new0 (Message, 1);
+  uint64_t *key;
+  size_t len = g_bytes_get_size (data);
+
+  message->data = data;
   message->closed = closed;
   key = g_new (uint64_t, 1);
   *key = sequence;
@@ -130,7 +136,44 @@ nym_nr_ordered_buffer_write (NymNrOrderedBuffer *buffer,
       buffer->have_end = true;
       buffer->end = sequence;
     }
-  return NYM_NR_WRITE_STORED;
+}
+
+NymNrWriteResult
+nym_nr_ordered_buffer_write (NymNrOrderedBuffer *buffer,
+                             uint64_t            sequence,
+                             const uint8_t      *data,
+                             size_t              len,
+                             bool                closed,
+                             GError            **error)
+{
+  NymNrWriteResult result;
+
+  g_return_val_if_fail (buffer != NULL, NYM_NR_WRITE_REFUSED);
+  g_return_val_if_fail (data != NULL || len == 0, NYM_NR_WRITE_REFUSED);
+
+  result = check_write (buffer, sequence, len, closed, error);
+  if (result == NYM_NR_WRITE_STORED)
+    store (buffer, sequence, g_bytes_new (data, len), closed);
+  return result;
+}
+
+/* The same, keeping a reference to data instead of copying it (a decoded NR message's payload). */
+NymNrWriteResult
+nym_nr_ordered_buffer_write_bytes (NymNrOrderedBuffer *buffer,
+                                   uint64_t            sequence,
+                                   GBytes             *data,
+                                   bool                closed,
+                                   GError            **error)
+{
+  NymNrWriteResult result;
+
+  g_return_val_if_fail (buffer != NULL, NYM_NR_WRITE_REFUSED);
+  g_return_val_if_fail (data != NULL, NYM_NR_WRITE_REFUSED);
+
+  result = check_write (buffer, sequence, g_bytes_get_size (data), closed, error);
+  if (result == NYM_NR_WRITE_STORED)
+    store (buffer, sequence, g_bytes_ref (data), closed);
+  return result;
 }
 
 /*
@@ -143,6 +186,7 @@ nym_nr_ordered_buffer_read (NymNrOrderedBuffer *buffer,
                             uint64_t           *last_sequence,
                             bool               *closed)
 {
+  GBytes *first = NULL; /* the first message, handed out as it is when it is the only one */
   GByteArray *out = NULL;
   bool ended = false;
 
@@ -157,10 +201,22 @@ nym_nr_ordered_buffer_read (NymNrOrderedBuffer *buffer,
 
       if (message == NULL)
         break;
-      if (out == NULL)
-        out = g_byte_array_new ();
       data = g_bytes_get_data (message->data, &len);
-      g_byte_array_append (out, data, (guint) len);
+      if (first == NULL && out == NULL)
+        first = g_bytes_ref (message->data);
+      else
+        {
+          if (out == NULL)
+            {
+              gsize first_len;
+              const uint8_t *first_data = g_bytes_get_data (first, &first_len);
+
+              out = g_byte_array_new ();
+              g_byte_array_append (out, first_data, (guint) first_len);
+              g_clear_pointer (&first, g_bytes_unref);
+            }
+          g_byte_array_append (out, data, (guint) len);
+        }
       buffer->pending_bytes -= len;
       ended = message->closed;
       g_tree_remove (buffer->messages, &sequence);
@@ -173,11 +229,11 @@ nym_nr_ordered_buffer_read (NymNrOrderedBuffer *buffer,
           break;
         }
     }
-  if (out == NULL)
+  if (first == NULL && out == NULL)
     return NULL;
   if (closed != NULL)
     *closed = ended;
-  return g_byte_array_free_to_bytes (out);
+  return first != NULL ? first : g_byte_array_free_to_bytes (out);
 }
 
 uint64_t

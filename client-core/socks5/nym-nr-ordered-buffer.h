@@ -35,6 +35,11 @@ NymNrWriteResult    nym_nr_ordered_buffer_write          (NymNrOrderedBuffer *bu
                                                           size_t              len,
                                                           bool                closed,
                                                           GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+NymNrWriteResult    nym_nr_ordered_buffer_write_bytes    (NymNrOrderedBuffer *buffer,
+                                                          uint64_t            sequence,
+                                                          GBytes             *data,
+                                                          bool                closed,
+                                                          GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 GBytes             *nym_nr_ordered_buffer_read           (NymNrOrderedBuffer *buffer,
                                                           uint64_t           *last_sequence,
                                                           bool               *closed) G_GNUC_WARN_UNUSED_RESULT;

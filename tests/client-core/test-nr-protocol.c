@@ -891,6 +891,33 @@ test_buffer_end (BufferFixture *fixture,
   g_assert_null (nym_nr_ordered_buffer_read (fixture->buffer, NULL, NULL));
 }
 
+/* Payloads handed over as GBytes are kept, not copied, and a lone ready message comes back as it is. */
+static void
+test_buffer_write_bytes (BufferFixture *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GBytes) first = g_bytes_new ("first", 5);
+  g_autoptr(GBytes) second = g_bytes_new ("second", 6);
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GBytes) both = NULL;
+  g_autoptr(GError) error = NULL;
+  bool closed = true;
+
+  g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (fixture->buffer, 0, first, false, &error), ==, NYM_NR_WRITE_STORED);
+  g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (fixture->buffer, 0, second, false, &error), ==, NYM_NR_WRITE_DUPLICATE);
+  g_assert_no_error (error);
+  read = nym_nr_ordered_buffer_read (fixture->buffer, NULL, &closed);
+  g_assert_true (read == first);
+  g_assert_false (closed);
+  g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (fixture->buffer, 2, second, true, &error), ==, NYM_NR_WRITE_STORED);
+  g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (fixture->buffer, 1, first, false, &error), ==, NYM_NR_WRITE_STORED);
+  both = nym_nr_ordered_buffer_read (fixture->buffer, NULL, &closed);
+  g_assert_cmpmem (g_bytes_get_data (both, NULL), g_bytes_get_size (both), "firstsecond", 11);
+  g_assert_true (closed);
+  g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (fixture->buffer, 3, first, false, &error), ==, NYM_NR_WRITE_REFUSED);
+  g_assert_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_SEQUENCE);
+}
+
 /* The byte cap (64 bytes in this fixture) refuses what would exceed it and keeps the rest. */
 static void
 test_buffer_cap (BufferFixture *fixture,
@@ -934,6 +961,7 @@ main (int   argc,
   g_test_add ("/nr/ordered-buffer/reorder", BufferFixture, NULL, buffer_set_up, test_buffer_reorder, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/gap", BufferFixture, NULL, buffer_set_up, test_buffer_gap, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/end", BufferFixture, NULL, buffer_set_up, test_buffer_end, buffer_tear_down);
+  g_test_add ("/nr/ordered-buffer/write-bytes", BufferFixture, NULL, buffer_set_up, test_buffer_write_bytes, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/cap", BufferFixture, GSIZE_TO_POINTER (64), buffer_set_up, test_buffer_cap, buffer_tear_down);
 
   return g_test_run ();
