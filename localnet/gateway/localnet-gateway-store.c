@@ -310,3 +310,19 @@ localnet_gateway_store_inbox_count (LocalnetGatewayStore *store,
   sqlite3_finalize (stmt);
   return count;
 }
+
+/* §2.3: stale inbox entries are deleted after 24 h; the caller picks the cutoff. */
+int64_t
+localnet_gateway_store_inbox_expire (LocalnetGatewayStore *store,
+                                     int64_t               cutoff,
+                                     GError              **error)
+{
+  sqlite3_stmt *stmt = prepare (store, "DELETE FROM message_store WHERE timestamp < ?", error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, cutoff);
+  if (!step_done (store, stmt, "delete stale messages", error))
+    return -1;
+  return sqlite3_changes (store->db);
+}

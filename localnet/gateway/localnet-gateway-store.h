@@ -65,6 +65,10 @@ bool                  localnet_gateway_store_inbox_remove  (LocalnetGatewayStore
                                                             GError                     **error) G_GNUC_WARN_UNUSED_RESULT;
 int64_t               localnet_gateway_store_inbox_count   (LocalnetGatewayStore        *store,
                                                             const char                  *address);
+/* Deletes stored messages older than cutoff (unix seconds); returns how many, or -1. */
+int64_t               localnet_gateway_store_inbox_expire  (LocalnetGatewayStore        *store,
+                                                            int64_t                      cutoff,
+                                                            GError                     **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LocalnetGatewayStore, localnet_gateway_store_close)
 

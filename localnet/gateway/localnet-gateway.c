@@ -33,6 +33,9 @@
 /* The sets of seen packets are bounded; when full they start again, which only weakens
  * replay detection for very old packets. */
 #define MAX_SEEN_PACKETS       (1u << 20)
+/* §2.3: messages nobody collected within 24 h are deleted, checked every hour. */
+#define INBOX_MAX_AGE_SECONDS  (24 * 60 * 60)
+#define INBOX_CLEAN_INTERVAL_SECONDS (60 * 60)
 
 /* The §1.11 errors the real gateway sends, verbatim. */
 #define ERROR_ALREADY_CONNECTED "There is already an open connection to this client"
@@ -105,6 +108,7 @@ struct _LocalnetGateway
   GHashTable           *sessions;          /* Session* set, every open websocket */
   GHashTable           *authenticated;     /* base58 address → Session* (borrowed from sessions) */
   GHashTable           *seen_packets;      /* 32-byte digest or replay tag → itself */
+  guint                 inbox_clean_id;
 
   /* Counters. */
   guint64               packets_in;
@@ -960,7 +964,8 @@ on_lws_event (struct lws               *wsi,
       return 0;
 
     default:
-      return 0;
+      /* Plain HTTP requests and lws housekeeping get lws's own default answers. */
+      return lws_callback_http_dummy (wsi, reason, user, in, len);
     }
 }
 
@@ -1214,6 +1219,18 @@ start_mix_listener (LocalnetGateway *self,
 /* ---------------------------------------------------------------------------------------- */
 /* Life cycle                                                                                 */
 
+static gboolean
+clean_inbox (gpointer user_data)
+{
+  LocalnetGateway *self = user_data;
+  g_autoptr(GError) error = NULL;
+  int64_t cutoff = g_get_real_time () / G_USEC_PER_SEC - INBOX_MAX_AGE_SECONDS;
+
+  if (localnet_gateway_store_inbox_expire (self->store, cutoff, &error) < 0)
+    g_debug ("localnet gateway: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
 bool
 localnet_gateway_start (LocalnetGateway *self,
                         GError         **error)
@@ -1241,6 +1258,8 @@ localnet_gateway_start (LocalnetGateway *self,
   self->seen_packets = g_hash_table_new_full (digest_hash, digest_equal, g_free, NULL);
   if (!start_mix_listener (self, error) || !start_websockets (self, error))
     goto fail;
+  clean_inbox (self);
+  self->inbox_clean_id = g_timeout_add_seconds (INBOX_CLEAN_INTERVAL_SECONDS, clean_inbox, self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WS_PORT]);
@@ -1259,6 +1278,7 @@ localnet_gateway_stop (LocalnetGateway *self)
 {
   g_return_if_fail (LOCALNET_IS_GATEWAY (self));
 
+  g_clear_handle_id (&self->inbox_clean_id, g_source_remove);
   /* Destroying the lws context closes every session through LWS_CALLBACK_CLOSED, which
    * still needs the store and the tables, so it goes first. */
   if (self->lws != NULL)
