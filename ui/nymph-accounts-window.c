@@ -229,15 +229,20 @@ show_mnemonic (NymphAccountsWindow *self,
   g_autofree char *heading = g_strdup_printf (_("Recovery Phrase of “%s”"), name);
   AdwMessageDialog *dialog;
   GtkWidget *label = gtk_label_new (mnemonic);
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
                                                        _("Anyone who sees these words can take everything in this account.")));
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_add_css_class (label, "card");
-  gtk_widget_set_margin_top (label, 6);
-  adw_message_dialog_set_extra_child (dialog, label);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (card, "card");
+  gtk_box_append (GTK_BOX (card), label);
+  adw_message_dialog_set_extra_child (dialog, card);
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));

@@ -100,8 +100,10 @@ update_busy (NymphWalletPage *self)
 {
   gboolean busy = nymph_wallet_session_get_busy (self->session);
 
-  gtk_spinner_set_spinning (self->unlock_spinner,
-                            busy && nymph_wallet_session_get_state (self->session) == NYMPH_WALLET_STATE_UNLOCKING);
+  gboolean unlocking = busy && nymph_wallet_session_get_state (self->session) == NYMPH_WALLET_STATE_UNLOCKING;
+
+  gtk_spinner_set_spinning (self->unlock_spinner, unlocking);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlock_spinner), unlocking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_password_row), !busy);
 }
