@@ -37,6 +37,9 @@
 #define INBOX_MAX_AGE_SECONDS  (24 * 60 * 60)
 #define INBOX_CLEAN_INTERVAL_SECONDS (60 * 60)
 
+/* §1.1: a client that is not authenticated must send each message within 10 s. */
+#define PRE_AUTH_TIMEOUT_SECONDS 10
+
 /* The §1.11 errors the real gateway sends, verbatim. */
 #define ERROR_ALREADY_CONNECTED "There is already an open connection to this client"
 
@@ -92,6 +95,7 @@ struct _LocalnetGateway
   guint16               ws_port;
   guint16               mix_port;
   gint64                free_bandwidth;
+  guint                 pre_auth_timeout;  /* seconds */
 
   /* The node's keys, kept in its directory (secrets in sodium_malloc'd memory). */
   LocalnetKeys         *keys;
@@ -126,6 +130,7 @@ enum
   PROP_WS_PORT,
   PROP_MIX_PORT,
   PROP_FREE_BANDWIDTH,
+  PROP_PRE_AUTH_TIMEOUT,
   PROP_IDENTITY,
   PROP_WS_URL,
   PROP_MIX_ADDRESS,
@@ -338,6 +343,8 @@ session_set_authenticated (Session       *session,
   g_assert (session->shared_key != NULL);
   memcpy (session->shared_key, shared_key, 32);
   session->state = SESSION_AUTHENTICATED;
+  if (session->wsi != NULL)
+    lws_set_timeout (session->wsi, NO_PENDING_TIMEOUT, 0);
   g_hash_table_replace (self->authenticated, session->address, session);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENTS]);
 }
@@ -905,6 +912,10 @@ session_receive (Session *session,
   if (!lws_is_final_fragment (wsi) || lws_remaining_packet_payload (wsi) > 0)
     return 0;
 
+  /* Every complete message before authentication restarts the clock. */
+  if (session->state == SESSION_FRESH || session->state == SESSION_HANDSHAKE)
+    lws_set_timeout (wsi, PENDING_TIMEOUT_USER_OK, session->gateway->pre_auth_timeout);
+
   if (session->rx_binary)
     handle_binary (session, session->rx->data, session->rx->len);
   else
@@ -935,6 +946,7 @@ on_lws_event (struct lws               *wsi,
       g_queue_init (&session->out);
       *slot = session;
       g_hash_table_add (self->sessions, session);
+      lws_set_timeout (wsi, PENDING_TIMEOUT_USER_OK, self->pre_auth_timeout);
       return 0;
 
     case LWS_CALLBACK_RECEIVE:
@@ -1494,6 +1506,9 @@ localnet_gateway_get_property (GObject    *object,
     case PROP_FREE_BANDWIDTH:
       g_value_set_int64 (value, self->free_bandwidth);
       break;
+    case PROP_PRE_AUTH_TIMEOUT:
+      g_value_set_uint (value, self->pre_auth_timeout);
+      break;
     case PROP_IDENTITY:
       g_value_set_string (value, self->identity_text);
       break;
@@ -1545,6 +1560,9 @@ localnet_gateway_set_property (GObject      *object,
     case PROP_FREE_BANDWIDTH:
       localnet_gateway_set_free_bandwidth (self, g_value_get_int64 (value));
       break;
+    case PROP_PRE_AUTH_TIMEOUT:
+      self->pre_auth_timeout = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1573,6 +1591,10 @@ localnet_gateway_class_init (LocalnetGatewayClass *klass)
   properties[PROP_FREE_BANDWIDTH] =
     g_param_spec_int64 ("free-bandwidth", NULL, NULL, 0, G_MAXINT64, LOCALNET_GATEWAY_FREE_BANDWIDTH,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Seconds a client has for each message before it is authenticated (§1.1); tests shorten it. */
+  properties[PROP_PRE_AUTH_TIMEOUT] =
+    g_param_spec_uint ("pre-auth-timeout", NULL, NULL, 1, 3600, PRE_AUTH_TIMEOUT_SECONDS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_IDENTITY] = g_param_spec_string ("identity", NULL, NULL, NULL, ro);
   properties[PROP_WS_URL] = g_param_spec_string ("ws-url", NULL, NULL, NULL, ro);
   properties[PROP_MIX_ADDRESS] = g_param_spec_string ("mix-address", NULL, NULL, NULL, ro);

@@ -1340,6 +1340,140 @@ test_duplicate_session (Fixture       *fixture,
   g_assert_cmpuint (localnet_gateway_get_clients (fixture->gateway), ==, 1);
 }
 
+/* A bare websocket client over a non-blocking socket that never answers pings: what a
+ * client whose network died looks like to the gateway. */
+static GSocketConnection *
+raw_ws_connect (LocalnetGateway *gateway)
+{
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) response = g_string_new (NULL);
+  GSocketConnection *connection;
+  GSocket *socket;
+  static const char request[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                "Sec-WebSocket-Version: 13\r\n\r\n";
+
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1",
+                                                localnet_gateway_get_ws_port (gateway), NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_blocking (socket, FALSE);
+  g_assert_cmpint (g_socket_send (socket, request, strlen (request), NULL, &error), ==, (gssize) strlen (request));
+  while (strstr (response->str, "\r\n\r\n") == NULL)
+    {
+      char buffer[512];
+      gssize n;
+
+      spin (10);
+      n = g_socket_receive (socket, buffer, sizeof buffer - 1, NULL, NULL);
+      if (n > 0)
+        g_string_append_len (response, buffer, n);
+      g_assert_cmpint (n, !=, 0);
+    }
+  g_assert_true (g_str_has_prefix (response->str, "HTTP/1.1 101"));
+  return connection;
+}
+
+static void
+raw_ws_send_text (GSocketConnection *connection,
+                  const char        *text)
+{
+  size_t len = strlen (text);
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  uint8_t head[4] = { 0x81, 0x80 | 126, (uint8_t) (len >> 8), (uint8_t) len };
+  uint8_t mask[4];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (len, >, 125);
+  g_assert_cmpuint (len, <, 65536);
+  nym_random_bytes (mask, sizeof mask);
+  g_byte_array_append (frame, head, sizeof head);
+  g_byte_array_append (frame, mask, sizeof mask);
+  for (size_t i = 0; i < len; i++)
+    {
+      uint8_t byte = (uint8_t) text[i] ^ mask[i % 4];
+      g_byte_array_append (frame, &byte, 1);
+    }
+  g_assert_cmpint (g_socket_send (g_socket_connection_get_socket (connection), (const char *) frame->data,
+                                  frame->len, NULL, &error), ==, (gssize) frame->len);
+}
+
+/* §1.11: when the older session does not answer the ping within a second, it is dropped and
+ * the new one is let in. */
+static void
+test_duplicate_session_dead (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(TestClient) registered = registered_client (fixture);
+  g_autoptr(TestClient) fresh = NULL;
+  g_autoptr(GSocketConnection) dead = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  uint64_t now = now_seconds ();
+  gint64 started;
+
+  client_close (registered);
+  WAIT_UNTIL (localnet_gateway_get_clients (fixture->gateway) == 0);
+  dead = raw_ws_connect (fixture->gateway);
+  json = authenticate_json (registered, 4, now, false);
+  raw_ws_send_text (dead, json);
+  WAIT_UNTIL (localnet_gateway_get_clients (fixture->gateway) == 1);
+
+  started = g_get_monotonic_time ();
+  fresh = client_reconnect (fixture->gateway, registered);
+  reply = client_authenticate (fresh, now + 1, NULL);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 900 * 1000);
+  g_assert_cmpuint (localnet_gateway_get_clients (fixture->gateway), ==, 1);
+  g_assert_cmpint (client_claim (fresh), >, 0);
+
+  /* The dead session's socket is closed by the gateway. */
+  {
+    g_autoptr(GByteArray) junk = g_byte_array_new ();
+    gssize n = -1;
+
+    while (n != 0)
+      {
+        char buffer[4096];
+
+        spin (10);
+        n = g_socket_receive (g_socket_connection_get_socket (dead), buffer, sizeof buffer, NULL, NULL);
+        if (n > 0)
+          g_byte_array_append (junk, (const uint8_t *) buffer, (guint) n);
+        g_assert_cmpuint (g_get_monotonic_time () - started, <, WAIT_SECONDS * G_USEC_PER_SEC);
+      }
+  }
+}
+
+/* §1.1: a connection that does not authenticate in time is closed. */
+static void
+test_pre_auth_timeout (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(TestClient) idle = NULL;
+  g_autoptr(TestClient) chatty = NULL;
+  g_autoptr(TestClient) authenticated = NULL;
+  gint64 started;
+
+  g_object_set (fixture->gateway, "pre-auth-timeout", 1u, NULL);
+  authenticated = authenticated_client (fixture);
+  idle = client_new (fixture->gateway, NULL);
+  chatty = client_new (fixture->gateway, NULL);
+  started = g_get_monotonic_time ();
+
+  /* Each message restarts the clock, but only until the idle one is closed. */
+  while (!idle->closed)
+    {
+      check_supported_protocol (chatty);
+      spin (250);
+      g_assert_cmpint (g_get_monotonic_time () - started, <, WAIT_SECONDS * G_USEC_PER_SEC);
+    }
+  g_assert_false (chatty->closed);
+  WAIT_UNTIL (chatty->closed);
+  g_assert_false (authenticated->closed);
+  g_assert_cmpint (client_claim (authenticated), >, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1365,6 +1499,10 @@ main (int argc, char *argv[])
   g_test_add ("/localnet/gateway/inbox-after-restart", Fixture, GINT_TO_POINTER (2), fixture_setup,
               test_final_hop_offline, fixture_teardown);
   g_test_add ("/localnet/gateway/duplicate-session", Fixture, NULL, fixture_setup, test_duplicate_session,
+              fixture_teardown);
+  g_test_add ("/localnet/gateway/pre-auth-timeout", Fixture, NULL, fixture_setup, test_pre_auth_timeout,
+              fixture_teardown);
+  g_test_add ("/localnet/gateway/duplicate-session-dead", Fixture, NULL, fixture_setup, test_duplicate_session_dead,
               fixture_teardown);
   return g_test_run ();
 }
