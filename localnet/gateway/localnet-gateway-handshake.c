@@ -13,8 +13,12 @@
 LocalnetGatewayHandshake *
 localnet_gateway_handshake_new (void)
 {
-  LocalnetGatewayHandshake *handshake = sodium_malloc (sizeof *handshake);
+  LocalnetGatewayHandshake *handshake;
 
+  /* sodium_malloc aborts before sodium_init; the call is cheap and idempotent. */
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+  handshake = sodium_malloc (sizeof *handshake);
   g_assert (handshake != NULL);
   sodium_memzero (handshake, sizeof *handshake);
   return handshake;

@@ -49,6 +49,14 @@ localnet_gateway_store_open (const char *path,
   g_autofree LocalnetGatewayStore *store = g_new0 (LocalnetGatewayStore, 1);
   int fd;
 
+  /* Looked-up shared keys live in sodium_malloc'd memory, which needs sodium_init. */
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, LOCALNET_GATEWAY_ERROR, LOCALNET_GATEWAY_ERROR_STORE,
+                   "libsodium could not be initialised");
+      return NULL;
+    }
+
   /* The file holds every client's shared key, so it is
    * created 0600 before SQLite opens it (SQLite gives its WAL files the same mode). */
   fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
