@@ -2,6 +2,7 @@
 /* Requests to and responses from a network requester (the exit), in the legacy and the versioned encoding (spec nym-gateway.md §5.2). */
 #include "socks5/nym-nr-protocol.h"
 
+#include <sodium.h>
 #include <string.h>
 
 /*
@@ -581,6 +582,16 @@ decode_request_content (Reader       *reader,
             g_set_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS,
                          "Connect return address is %zu bytes; a Recipient is %d", remaining (reader),
                          NYM_RECIPIENT_LEN);
+            return false;
+          }
+        /* The two identities must be Ed25519 points, as Recipient::try_from_bytes demands
+         * (MalformedReturnAddress); libsodium's check is a little stricter than a bare
+         * decompression in that it also refuses small-order points, which no real key is. */
+        if (!crypto_core_ed25519_is_valid_point (reader->data + reader->pos)
+            || !crypto_core_ed25519_is_valid_point (reader->data + reader->pos + 64))
+          {
+            g_set_error_literal (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS,
+                                 "Connect return address holds an identity or gateway key that is not an Ed25519 point");
             return false;
           }
         nym_recipient_from_bytes (&request->return_address, reader->data + reader->pos);

@@ -180,6 +180,24 @@ test_connect_and_send_vectors (void)
       g_assert_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS);
       g_clear_error (&error);
     }
+  /* A mangled return address (returns_error_for_when_return_address_is_malformed): byte 0
+   * set to ff, bytes 15 and 31 flipped in their lowest bit. */
+  {
+    g_autoptr(GByteArray) mangled = g_byte_array_new ();
+    g_autoptr(NymNrRequest) request = NULL;
+    uint8_t bad[NYM_RECIPIENT_LEN];
+
+    memcpy (bad, recipient_bytes, sizeof bad);
+    bad[0] = 0xff;
+    bad[15] ^= 1;
+    bad[31] ^= 1;
+    g_byte_array_append (mangled, full->data, full->len);
+    g_byte_array_append (mangled, bad, sizeof bad);
+    request = nym_nr_request_decode (mangled->data, mangled->len, &error);
+    g_assert_null (request);
+    g_assert_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS);
+    g_clear_error (&error);
+  }
   /* With it. */
   g_byte_array_append (full, recipient_bytes, sizeof recipient_bytes);
   {
@@ -432,10 +450,12 @@ round_trip_request (NymNrRequest *request)
 static void
 test_request_round_trips (void)
 {
+  g_autoptr(GKeyFile) file = vectors ();
+  g_autofree char *return_text = socks_test_vector_string (file, "legacy-connect", "return_address");
+  g_autoptr(GError) error = NULL;
   NymRecipient recipient;
 
-  for (size_t i = 0; i < sizeof recipient; i++)
-    ((uint8_t *) &recipient)[i] = (uint8_t) (i * 7 + 1);
+  g_assert_true (nym_recipient_parse (return_text, &recipient, &error));
 
   for (size_t v = 0; v < G_N_ELEMENTS (all_versions); v++)
     {
@@ -457,10 +477,11 @@ test_request_round_trips (void)
           if (version.protocol == NYM_NR_VERSION_LEGACY)
             {
               /* Queries work in Legacy request form too: only responses clash. */
-              g_autoptr(GError) error = NULL;
-              g_autoptr(GBytes) encoded = nym_nr_request_encode (query, &error);
+              g_autoptr(GError) query_error = NULL;
+              g_autoptr(GBytes) encoded = nym_nr_request_encode (query, &query_error);
 
-              g_assert_no_error (error);
+              g_assert_no_error (query_error);
+              g_assert_nonnull (encoded);
             }
           round_trip_request (g_steal_pointer (&query));
         }
@@ -470,11 +491,11 @@ test_request_round_trips (void)
 
           if (version.interface == NYM_NR_VERSION_LEGACY)
             {
-              g_autoptr(GError) error = NULL;
-              g_autoptr(GBytes) encoded = nym_nr_request_encode (control, &error);
+              g_autoptr(GError) control_error = NULL;
+              g_autoptr(GBytes) encoded = nym_nr_request_encode (control, &control_error);
 
               g_assert_null (encoded);
-              g_assert_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_UNSUPPORTED_VERSION);
+              g_assert_error (control_error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_UNSUPPORTED_VERSION);
             }
           else
             round_trip_request (g_steal_pointer (&control));
@@ -652,6 +673,12 @@ test_bad_input (void)
     { "0000000000000000000000ff61", FALSE, NYM_SOCKS_ERROR_TRUNCATED },     /* address longer than data */
     { "02000000000000002a6100", TRUE, NYM_SOCKS_ERROR_INVALID_MESSAGE },    /* NUL in error message */
     { "0100000000000000000000000000000000", TRUE, NYM_SOCKS_ERROR_TRUNCATED }, /* 16 of 17 header bytes */
+    /* request.rs request_deserialization_tests, in Legacy form. */
+    { "000001020304050607", FALSE, NYM_SOCKS_ERROR_TRUNCATED },         /* connection id too short */
+    { "00000102030405060708", FALSE, NYM_SOCKS_ERROR_TRUNCATED },       /* no address length */
+    { "0000010203040506070800", FALSE, NYM_SOCKS_ERROR_TRUNCATED },     /* half an address length */
+    { "000001020304050607080001", FALSE, NYM_SOCKS_ERROR_TRUNCATED },   /* address missing */
+    { "0001010203040506070800000000000000", FALSE, NYM_SOCKS_ERROR_TRUNCATED }, /* Send header short */
   };
 
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
