@@ -782,6 +782,90 @@ nym_nr_response_new_control (NymNrVersion   version,
   return response;
 }
 
+/* A string as serde_json writes it: quotes, backslash and control characters escaped
+ * (\b \f \n \r \t, otherwise \u00xx in lowercase hex), everything else as is. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* A version as Nym displays it: the serde JSON of the tagged enum, {"type":"Legacy"} or
+ * {"type":"Versioned","version":3}. */
+static char *
+version_display (uint8_t version)
+{
+  if (version < NYM_NR_VERSION_INITIAL)
+    return g_strdup ("{\"type\":\"Legacy\"}");
+  return g_strdup_printf ("{\"type\":\"Versioned\",\"version\":%u}", version);
+}
+
+/*
+ * The body of a SupportedRequestVersions control response: serde JSON of SupportedVersions,
+ * whose two fields are the versions' display strings (service-providers/common/src/lib.rs),
+ * e.g. {"interface_version":"{\"type\":\"Versioned\",\"version\":3}",…}.
+ */
+GBytes *
+nym_nr_control_supported_versions_json (uint8_t interface_version,
+                                        uint8_t provider_version)
+{
+  g_autofree char *interface_text = version_display (interface_version);
+  g_autofree char *provider_text = version_display (provider_version);
+  GString *out = g_string_new ("{\"interface_version\":");
+
+  append_json_string (out, interface_text);
+  g_string_append (out, ",\"provider_version\":");
+  append_json_string (out, provider_text);
+  g_string_append_c (out, '}');
+  return g_string_free_to_bytes (out);
+}
+
+/* The body of an Error control response: {"message":"…"}. */
+GBytes *
+nym_nr_control_error_json (const char *message)
+{
+  GString *out = g_string_new ("{\"message\":");
+
+  append_json_string (out, message != NULL ? message : "");
+  g_string_append_c (out, '}');
+  return g_string_free_to_bytes (out);
+}
+
 void
 nym_nr_response_free (NymNrResponse *response)
 {

@@ -146,6 +146,9 @@ NymNrResponse *nym_nr_response_new_control          (NymNrVersion      version,
                                                      const uint8_t    *json,
                                                      size_t            json_len);
 void           nym_nr_response_free                 (NymNrResponse      *response);
+GBytes        *nym_nr_control_supported_versions_json (uint8_t           interface_version,
+                                                       uint8_t           provider_version);
+GBytes        *nym_nr_control_error_json            (const char         *message);
 GBytes        *nym_nr_response_encode               (const NymNrResponse *response,
                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 NymNrResponse *nym_nr_response_decode               (const uint8_t       *bytes,

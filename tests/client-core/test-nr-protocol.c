@@ -4,6 +4,8 @@
 #include "socks5/nym-nr-protocol.h"
 #include "socks-test-util.h"
 
+#include <json-glib/json-glib.h>
+
 static GKeyFile *
 vectors (void)
 {
@@ -725,6 +727,48 @@ test_bad_input (void)
   }
 }
 
+/* Control bodies as serde_json writes SupportedVersions and ErrorResponse; json-glib must read
+ * them back to the same values. */
+static void
+test_control_json (void)
+{
+  static const char versions[] =
+    "{\"interface_version\":\"{\\\"type\\\":\\\"Versioned\\\",\\\"version\\\":3}\","
+    "\"provider_version\":\"{\\\"type\\\":\\\"Legacy\\\"}\"}";
+  static const char error_json[] = "{\"message\":\"bad \\\"thing\\\"\\\\ \\n\\t\\u0001 \xc5\xbc/\"}";
+  g_autoptr(GBytes) got_versions = nym_nr_control_supported_versions_json (3, 0);
+  g_autoptr(GBytes) got_error = nym_nr_control_error_json ("bad \"thing\"\\ \n\t\x01 \xc5\xbc/");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  g_assert_cmpmem (g_bytes_get_data (got_versions, NULL), g_bytes_get_size (got_versions), versions, strlen (versions));
+  g_assert_cmpmem (g_bytes_get_data (got_error, NULL), g_bytes_get_size (got_error), error_json, strlen (error_json));
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (got_error, NULL), (gssize) g_bytes_get_size (got_error), &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "bad \"thing\"\\ \n\t\x01 \xc5\xbc/");
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (got_versions, NULL), (gssize) g_bytes_get_size (got_versions), &error));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "provider_version"), ==, "{\"type\":\"Legacy\"}");
+
+  /* And they travel in a control response unchanged. */
+  {
+    g_autoptr(NymNrResponse) response = nym_nr_response_new_control (NYM_NR_VERSION_INIT_VERSIONED, NYM_NR_CONTROL_ERROR,
+                                                                     g_bytes_get_data (got_error, NULL),
+                                                                     g_bytes_get_size (got_error));
+    g_autoptr(GBytes) encoded = nym_nr_response_encode (response, &error);
+    const uint8_t *bytes = g_bytes_get_data (encoded, NULL);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (bytes[0], ==, 3);
+    g_assert_cmpuint (bytes[1], ==, 0);
+    g_assert_cmpuint (bytes[2], ==, 0xff);
+    g_assert_cmpmem (bytes + 3, g_bytes_get_size (encoded) - 3, error_json, strlen (error_json));
+  }
+}
+
 /* Bytes below 3 in the version position all mean Legacy, as in upstream's From<u8>. */
 static void
 test_legacy_version_bytes (void)
@@ -984,6 +1028,7 @@ main (int   argc,
   g_test_add_func ("/nr/round-trip/responses", test_response_round_trips);
   g_test_add_func ("/nr/bad-input", test_bad_input);
   g_test_add_func ("/nr/legacy-version-bytes", test_legacy_version_bytes);
+  g_test_add_func ("/nr/control-json", test_control_json);
   g_test_add ("/nr/ordered-buffer/in-order", BufferFixture, NULL, buffer_set_up, test_buffer_in_order, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/reorder", BufferFixture, NULL, buffer_set_up, test_buffer_reorder, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/gap", BufferFixture, NULL, buffer_set_up, test_buffer_gap, buffer_tear_down);
