@@ -32,6 +32,7 @@ struct _NymphWalletPage
   /* Owned */
   NymphWalletSession *session;
   GCancellable       *cancellable;
+  guint               sync_source;
   gboolean            syncing_selection;
 };
 
@@ -119,17 +120,20 @@ update_error (NymphWalletPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->unlock_error_label), shown);
 }
 
-static void
-update_account (NymphWalletPage *self)
+/*
+ * The account switcher follows the session's selection from an idle: the session changes
+ * its selection while its account list is being changed, and a selection model must not be
+ * changed while it is still handling that list change (every window shares the session).
+ */
+static gboolean
+sync_account_switcher (gpointer user_data)
 {
+  NymphWalletPage *self = user_data;
   const char *name = nymph_wallet_session_get_selected_account (self->session);
-  const char *address = nymph_wallet_session_get_address (self->session);
   GListModel *accounts = nymph_wallet_session_get_accounts (self->session);
   guint n = g_list_model_get_n_items (accounts);
 
-  adw_status_page_set_title (self->account_status_page, name != NULL ? name : "");
-  gtk_label_set_text (self->address_label, address != NULL ? address : "");
-
+  self->sync_source = 0;
   self->syncing_selection = TRUE;
   for (guint i = 0; i < n; i++)
     {
@@ -139,6 +143,19 @@ update_account (NymphWalletPage *self)
         adw_combo_row_set_selected (self->account_combo_row, i);
     }
   self->syncing_selection = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_account (NymphWalletPage *self)
+{
+  const char *name = nymph_wallet_session_get_selected_account (self->session);
+  const char *address = nymph_wallet_session_get_address (self->session);
+
+  adw_status_page_set_title (self->account_status_page, name != NULL ? name : "");
+  gtk_label_set_text (self->address_label, address != NULL ? address : "");
+  if (self->sync_source == 0)
+    self->sync_source = g_idle_add (sync_account_switcher, self);
 }
 
 static void
@@ -275,6 +292,7 @@ nymph_wallet_page_dispose (GObject *object)
   NymphWalletPage *self = NYMPH_WALLET_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->sync_source, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_dispose_template (GTK_WIDGET (object), NYMPH_TYPE_WALLET_PAGE);

@@ -129,7 +129,8 @@ accounts_action (GtkWidget  *widget,
 /*
  * The application owns the one wallet session ("session" property of NymphApplication);
  * libnymphui cannot include the application's header, so the property is looked up by
- * name. A window of some other application gets a session of its own.
+ * name. GtkWindow sets its application after construction, so this runs when it changes;
+ * a window without such an application gets a session of its own.
  */
 static void
 bind_session (NymphWindow *self)
@@ -138,12 +139,23 @@ bind_session (NymphWindow *self)
   GParamSpec *pspec = application != NULL
                       ? g_object_class_find_property (G_OBJECT_GET_CLASS (application), "session")
                       : NULL;
+  g_autoptr(NymphWalletSession) session = NULL;
 
+  /* The application is also unset while the window is destroyed, after its pages went. */
+  if (self->wallet_page == NULL)
+    return;
   if (pspec != NULL && pspec->value_type == NYMPH_TYPE_WALLET_SESSION)
-    g_object_get (application, "session", &self->session, NULL);
-  if (self->session == NULL)
-    self->session = nymph_wallet_session_new (NULL);
+    g_object_get (application, "session", &session, NULL);
+  if (session == NULL && self->session != NULL)
+    return;
+  if (session == NULL)
+    session = nymph_wallet_session_new (NULL);
+  if (session == self->session)
+    return;
 
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
   nymph_wallet_page_set_session (self->wallet_page, self->session);
   nymph_staking_page_set_session (self->staking_page, self->session);
   g_signal_connect_object (self->session, "notify::state", G_CALLBACK (update_wallet_actions), self,
@@ -220,6 +232,7 @@ nymph_window_constructed (GObject *object)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   bind_session (self);
+  g_signal_connect (self, "notify::application", G_CALLBACK (bind_session), NULL);
   restore_window_state (self);
 }
 
@@ -228,6 +241,8 @@ nymph_window_dispose (GObject *object)
 {
   NymphWindow *self = NYMPH_WINDOW (object);
 
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NYMPH_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of NymphWindow: its views, the win.view action, and the window state it saves. */
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 
 #include "nymph-ui.h"
 #include "nymph-application.h"
 #include "ui-test-util.h"
 #include "nymph-window.h"
+#include "nyx-wallet.h"
 
 typedef struct
 {
@@ -157,11 +159,85 @@ test_window_saves_state_on_close (WindowFixture *fixture,
   g_assert_finalize_object (window);
 }
 
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A button bound to an action is sensitive exactly when the action is enabled; put one in
+ * the header bar to see whether a window's action is. */
+static GtkWidget *
+add_probe (NymphWindow *window,
+           const char  *action)
+{
+  AdwHeaderBar *header_bar = ADW_HEADER_BAR (ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR));
+  GtkWidget *probe = gtk_button_new ();
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), action);
+  adw_header_bar_pack_end (header_bar, probe);
+  return probe;
+}
+
+/* Every window shows the application's one session; Lock and Accounts need it unlocked. */
+static void
+test_window_session (WindowFixture *fixture,
+                     gconstpointer  user_data)
+{
+  NymphWindow *window = window_new_owned (fixture);
+  NymphWindow *second = window_new_owned (fixture);
+  NymphWalletSession *session = nymph_application_get_session (fixture->app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *vault = NULL;
+  GtkWidget *lock_probe;
+  GtkWidget *accounts_probe;
+
+  g_assert_nonnull (session);
+  g_assert_true (nymph_window_get_session (window) == session);
+  g_assert_true (nymph_window_get_session (second) == session);
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_NO_WALLET);
+  lock_probe = add_probe (window, "win.lock");
+  accounts_probe = add_probe (window, "win.accounts");
+  g_assert_false (gtk_widget_is_sensitive (lock_probe));
+  g_assert_false (gtk_widget_is_sensitive (accounts_probe));
+
+  nymph_wallet_session_create_async (session, "Correct horse battery 9",
+                                     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+                                     NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (nymph_wallet_session_create_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_is_sensitive (lock_probe));
+  g_assert_true (gtk_widget_is_sensitive (accounts_probe));
+
+  /* Lock in one window locks the session every window shows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.lock", NULL));
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_LOCKED);
+  g_assert_false (gtk_widget_is_sensitive (lock_probe));
+  g_assert_false (gtk_widget_is_sensitive (accounts_probe));
+
+  vault = g_strdup (nymph_wallet_session_get_vault_path (session));
+  window_destroy_and_finalize (second);
+  window_destroy_and_finalize (window);
+  g_assert_cmpint (g_unlink (vault), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("nymph-window-XXXXXX", &error);
+
+  /* The app's session must not see a real wallet; GLib reads $XDG_DATA_HOME once. */
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   nymph_ui_init ();
+  g_assert_true (nyx_wallet_init ());
 
 #define ADD(path, func) \
   g_test_add (path, WindowFixture, NULL, window_fixture_set_up, func, window_fixture_tear_down)
@@ -170,7 +246,15 @@ main (int argc, char *argv[])
   ADD ("/window/view-notifies", test_window_view_notifies);
   ADD ("/window/restores-state", test_window_restores_state);
   ADD ("/window/saves-state-on-close", test_window_saves_state_on_close);
+  ADD ("/window/session", test_window_session);
 #undef ADD
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+    g_autofree char *nymph_dir = g_build_filename (data_home, "nymph", NULL);
+
+    g_rmdir (nymph_dir);
+    g_rmdir (data_home);
+    return status;
+  }
 }
