@@ -14,6 +14,8 @@
 /* How many packets may wait for one next hop before readers that feed it pause. */
 #define FORWARD_QUEUE_LIMIT 512
 #define READ_CHUNK          (64 * 1024)
+/* How many packets of one connection may be in the unwrap pool before it stops reading. */
+#define MAX_UNWRAPS_PER_READER 128
 
 typedef enum
 {
@@ -43,6 +45,14 @@ static const char *const counter_names[N_COUNTERS] = {
 
 typedef struct _Reader Reader;
 
+/* The node's keys, shared with the unwrap jobs still running on worker threads, so a
+ * node can stop (and its object go away) while a worker still reads the secret. */
+typedef struct
+{
+  gatomicrefcount ref;
+  LocalnetKeys   *keys;
+} SharedKeys;
+
 struct _LocalnetMixnode
 {
   GObject             parent_instance;
@@ -50,7 +60,8 @@ struct _LocalnetMixnode
   /* owned */
   char               *name;
   char               *node_dir;
-  LocalnetKeys       *keys;
+  SharedKeys         *keys;
+  GMainContext       *context;        /* where readers run and unwrap jobs report back */
   GSocketService     *service;
   LocalnetForwarder  *forwarder;
   GHashTable         *readers;        /* Reader* set; a reader frees itself when it ends */
@@ -62,19 +73,40 @@ struct _LocalnetMixnode
   guint               layer;
   guint16             port;
   gboolean            zero_delay;
+  gboolean            threaded_unwrap;
   guint64             counters[N_COUNTERS];
 };
 
+/* One incoming connection. Its references (main thread only) are held by the open
+ * connection itself, a pending read, a pending forwarder wait and each unwrap job. */
 struct _Reader
 {
+  guint              ref;
   LocalnetMixnode   *mixnode;         /* borrowed; NULL once the node stopped */
   GSocketConnection *connection;
   GCancellable      *cancellable;
   GByteArray        *buffer;          /* bytes received and not yet a whole frame */
   uint8_t           *chunk;
-  NymNodeAddress     full_hop;        /* the hop whose full queue paused this reader */
-  bool               paused;
+  guint              unwrapping;      /* packets of this connection in the unwrap pool */
+  bool               reading;         /* a read is pending */
+  bool               waiting;         /* paused until a full next-hop queue has room */
+  bool               ended;           /* EOF, error, a bad frame or stop: no more reads */
 };
+
+/* One packet on its way through a worker thread (§10 unwrap is the CPU-heavy step). */
+typedef struct
+{
+  Reader             *reader;         /* a reference */
+  SharedKeys         *keys;           /* a reference */
+  GMainContext       *context;        /* a reference */
+  NymNodeFrameHeader  header;
+  uint8_t            *packet;
+  size_t              packet_len;
+  uint8_t            *out;
+  NymSphinxUnwrapped  result;
+  GError             *error;
+  bool                ok;
+} UnwrapJob;
 
 typedef struct
 {
@@ -95,6 +127,7 @@ enum
   PROP_ZERO_DELAY,
   PROP_PORT,
   PROP_DELAYED,
+  PROP_THREADED_UNWRAP,
   PROP_COUNTER_FIRST,
   N_PROPS = PROP_COUNTER_FIRST + N_COUNTERS
 };
@@ -103,7 +136,25 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LocalnetMixnode, localnet_mixnode, G_TYPE_OBJECT)
 
-static void reader_read (Reader *reader);
+static void reader_maybe_read (Reader *reader);
+static void reader_unref      (Reader *reader);
+
+static SharedKeys *
+shared_keys_ref (SharedKeys *shared)
+{
+  g_atomic_ref_count_inc (&shared->ref);
+  return shared;
+}
+
+static void
+shared_keys_unref (SharedKeys *shared)
+{
+  if (g_atomic_ref_count_dec (&shared->ref))
+    {
+      localnet_keys_free (shared->keys);
+      g_free (shared);
+    }
+}
 
 static void
 count (LocalnetMixnode *self,
@@ -236,90 +287,16 @@ hold_packet (LocalnetMixnode      *self,
 
 /* --- one packet ---------------------------------------------------------------------- */
 
-/* Handles one decoded frame. Returns the next hop it was queued for (so the reader can
- * pause if that queue is full), or false if the packet went nowhere. */
-static bool
-process_packet (LocalnetMixnode          *self,
-                const NymNodeFrameHeader *header,
-                const uint8_t            *packet,
-                size_t                    packet_len,
-                NymNodeAddress           *next_hop_out)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) forward = NULL;
-  NymSphinxUnwrapped result;
-  NymNodeAddress next_hop;
-  NymKeyRotation rotation = header->rotation;
-  size_t consumed = 0;
-  uint8_t *out;
-  guint64 delay_ns;
-
-  count (self, COUNTER_RECEIVED);
-  if (header->type != NYM_PACKET_TYPE_MIX || !nym_packet_size_is_sphinx (header->size))
-    {
-      /* Outfox packets are framed like sphinx ones, but no 2026 client sends them. */
-      count (self, COUNTER_DROPPED_UNSUPPORTED);
-      return false;
-    }
-
-  out = g_malloc (packet_len);
-  if (!nym_sphinx_packet_unwrap (self->keys->sphinx_secret, packet, packet_len, out, &result, &error))
-    {
-      g_debug ("%s: dropping a packet that does not unwrap: %s", self->name, error->message);
-      g_free (out);
-      count (self, COUNTER_DROPPED_UNWRAP);
-      return false;
-    }
-  forward = g_bytes_new_take (out, packet_len);
-
-  /* A frame without a rotation byte (version 7) uses the current rotation's key, which is
-   * the only key a localnet node has. */
-  if (rotation == NYM_KEY_ROTATION_UNKNOWN)
-    rotation = nym_key_rotation_from_id (LOCALNET_KEY_ROTATION_ID);
-  if (g_hash_table_contains (self->replay_tags[rotation], result.replay_tag))
-    {
-      count (self, COUNTER_DROPPED_REPLAY);
-      return false;
-    }
-  g_hash_table_add (self->replay_tags[rotation], g_memdup2 (result.replay_tag, NYM_SPHINX_REPLAY_TAG_SIZE));
-
-  if (result.kind != NYM_SPHINX_HOP_FORWARD)
-    {
-      /* Mix nodes are never a route's last hop; that is always a gateway. */
-      count (self, COUNTER_DROPPED_FINAL_HOP);
-      return false;
-    }
-  if (!nym_node_address_decode (result.next_hop_address, sizeof result.next_hop_address,
-                                &next_hop, &consumed, &error))
-    {
-      g_debug ("%s: dropping a packet with a bad next hop: %s", self->name, error->message);
-      count (self, COUNTER_DROPPED_UNWRAP);
-      return false;
-    }
-
-  delay_ns = MIN (result.delay_ns, LOCALNET_MIXNODE_MAX_DELAY_NS);
-  if (self->zero_delay || delay_ns == 0)
-    forward_now (self, &next_hop, header->size, header->rotation, forward);
-  else
-    hold_packet (self, &next_hop, header->size, header->rotation, forward, delay_ns);
-  *next_hop_out = next_hop;
-  return true;
-}
-
-/* --- connections --------------------------------------------------------------------- */
-
 static void
-reader_free (Reader *reader)
+unwrap_job_free (UnwrapJob *job)
 {
-  if (reader->mixnode != NULL)
-    g_hash_table_remove (reader->mixnode->readers, reader);
-  if (reader->connection != NULL)
-    g_io_stream_close (G_IO_STREAM (reader->connection), NULL, NULL);
-  g_clear_object (&reader->connection);
-  g_clear_object (&reader->cancellable);
-  g_byte_array_unref (reader->buffer);
-  g_free (reader->chunk);
-  g_free (reader);
+  reader_unref (job->reader);
+  shared_keys_unref (job->keys);
+  g_main_context_unref (job->context);
+  g_free (job->packet);
+  g_free (job->out);
+  g_clear_error (&job->error);
+  g_free (job);
 }
 
 static void
@@ -328,16 +305,186 @@ reader_resume (GObject      *source,
                gpointer      user_data)
 {
   Reader *reader = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (!localnet_forwarder_wait_finish (LOCALNET_FORWARDER (source), result, &error)
-      || reader->mixnode == NULL || g_cancellable_is_cancelled (reader->cancellable))
+  reader->waiting = false;
+  localnet_forwarder_wait_finish (LOCALNET_FORWARDER (source), result, NULL);
+  reader_maybe_read (reader);
+  reader_unref (reader);
+}
+
+/* The second half of §10 at a mix node, on the main thread: replay check, then delay or
+ * forward. Counters and tables are only ever touched here. */
+static void
+handle_unwrapped (LocalnetMixnode *self,
+                  Reader          *reader,
+                  UnwrapJob       *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) forward = NULL;
+  NymKeyRotation rotation = job->header.rotation;
+  NymNodeAddress next_hop;
+  size_t consumed = 0;
+  guint64 delay_ns;
+
+  if (!job->ok)
     {
-      reader_free (reader);
+      g_debug ("%s: dropping a packet that does not unwrap: %s", self->name, job->error->message);
+      count (self, COUNTER_DROPPED_UNWRAP);
       return;
     }
-  reader->paused = false;
-  reader_read (reader);
+
+  /* A frame without a rotation byte (version 7) uses the current rotation's key, which is
+   * the only key a localnet node has. */
+  if (rotation == NYM_KEY_ROTATION_UNKNOWN)
+    rotation = nym_key_rotation_from_id (LOCALNET_KEY_ROTATION_ID);
+  if (g_hash_table_contains (self->replay_tags[rotation], job->result.replay_tag))
+    {
+      count (self, COUNTER_DROPPED_REPLAY);
+      return;
+    }
+  g_hash_table_add (self->replay_tags[rotation], g_memdup2 (job->result.replay_tag, NYM_SPHINX_REPLAY_TAG_SIZE));
+
+  if (job->result.kind != NYM_SPHINX_HOP_FORWARD)
+    {
+      /* Mix nodes are never a route's last hop; that is always a gateway. */
+      count (self, COUNTER_DROPPED_FINAL_HOP);
+      return;
+    }
+  if (!nym_node_address_decode (job->result.next_hop_address, sizeof job->result.next_hop_address,
+                                &next_hop, &consumed, &error))
+    {
+      g_debug ("%s: dropping a packet with a bad next hop: %s", self->name, error->message);
+      count (self, COUNTER_DROPPED_UNWRAP);
+      return;
+    }
+
+  forward = g_bytes_new_take (g_steal_pointer (&job->out), job->packet_len);
+  delay_ns = MIN (job->result.delay_ns, LOCALNET_MIXNODE_MAX_DELAY_NS);
+  if (self->zero_delay || delay_ns == 0)
+    forward_now (self, &next_hop, job->header.size, job->header.rotation, forward);
+  else
+    hold_packet (self, &next_hop, job->header.size, job->header.rotation, forward, delay_ns);
+
+  if (!reader->ended && !reader->waiting && localnet_forwarder_is_full (self->forwarder, &next_hop))
+    {
+      /* Back-pressure: the next hop is slow, so the source that feeds it waits for it. */
+      reader->waiting = true;
+      count (self, COUNTER_READER_PAUSES);
+      reader->ref++;
+      localnet_forwarder_wait_async (self->forwarder, &next_hop, reader->cancellable, reader_resume, reader);
+    }
+}
+
+static gboolean
+unwrap_job_done (gpointer user_data)
+{
+  UnwrapJob *job = user_data;
+  Reader *reader = job->reader;
+
+  reader->unwrapping--;
+  if (reader->mixnode != NULL)
+    handle_unwrapped (reader->mixnode, reader, job);
+  reader_maybe_read (reader);
+  unwrap_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on a worker thread: it touches nothing but the job. */
+static void
+unwrap_job_run (gpointer data,
+                gpointer user_data)
+{
+  UnwrapJob *job = data;
+
+  job->out = g_malloc (job->packet_len);
+  job->ok = nym_sphinx_packet_unwrap (job->keys->keys->sphinx_secret, job->packet, job->packet_len,
+                                      job->out, &job->result, &job->error);
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, unwrap_job_done, job, NULL);
+}
+
+/* One pool for every node of the process, as wide as the machine: unwrapping is almost all
+ * of a mix node's work (bench/localnet.c), and the loop only does I/O. */
+static GThreadPool *
+unwrap_pool (void)
+{
+  static gsize pool = 0;
+
+  if (g_once_init_enter (&pool))
+    {
+      GThreadPool *created = g_thread_pool_new (unwrap_job_run, NULL, (gint) MAX (1, g_get_num_processors ()),
+                                                FALSE, NULL);
+      g_once_init_leave (&pool, (gsize) created);
+    }
+  return (GThreadPool *) pool;
+}
+
+/* Handles one decoded frame: counts it and sends a sphinx packet to the unwrap pool. */
+static void
+process_packet (LocalnetMixnode          *self,
+                Reader                   *reader,
+                const NymNodeFrameHeader *header,
+                const uint8_t            *packet,
+                size_t                    packet_len)
+{
+  UnwrapJob *job;
+
+  count (self, COUNTER_RECEIVED);
+  if (header->type != NYM_PACKET_TYPE_MIX || !nym_packet_size_is_sphinx (header->size))
+    {
+      /* Outfox packets are framed like sphinx ones, but no 2026 client sends them. */
+      count (self, COUNTER_DROPPED_UNSUPPORTED);
+      return;
+    }
+
+  job = g_new0 (UnwrapJob, 1);
+  reader->ref++;
+  job->reader = reader;
+  job->keys = shared_keys_ref (self->keys);
+  job->context = g_main_context_ref (self->context);
+  job->header = *header;
+  job->packet = g_memdup2 (packet, packet_len);
+  job->packet_len = packet_len;
+  reader->unwrapping++;
+  if (self->threaded_unwrap)
+    {
+      g_thread_pool_push (unwrap_pool (), job, NULL);
+      return;
+    }
+  /* On the loop itself: the same steps without the hand-over (see bench/localnet.c). */
+  job->out = g_malloc (job->packet_len);
+  job->ok = nym_sphinx_packet_unwrap (job->keys->keys->sphinx_secret, job->packet, job->packet_len,
+                                      job->out, &job->result, &job->error);
+  unwrap_job_done (job);
+}
+
+/* --- connections --------------------------------------------------------------------- */
+
+static void
+reader_unref (Reader *reader)
+{
+  g_assert (reader->ref > 0);
+  if (--reader->ref > 0)
+    return;
+  g_clear_object (&reader->connection);
+  g_clear_object (&reader->cancellable);
+  g_byte_array_unref (reader->buffer);
+  g_free (reader->chunk);
+  g_free (reader);
+}
+
+/* No more reading: closes the connection and drops the connection's own reference. */
+static void
+reader_end (Reader *reader)
+{
+  if (reader->ended)
+    return;
+  reader->ended = true;
+  if (reader->mixnode != NULL)
+    g_hash_table_remove (reader->mixnode->readers, reader);
+  g_cancellable_cancel (reader->cancellable);
+  if (reader->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (reader->connection), NULL, NULL);
+  reader_unref (reader);
 }
 
 /* Decodes every whole frame in the buffer. Returns false if the stream is broken. */
@@ -355,7 +502,6 @@ reader_drain (Reader *reader)
       const uint8_t *packet = NULL;
       size_t packet_len = 0, consumed = 0;
       NymNodeFrameStatus status;
-      NymNodeAddress next_hop;
 
       status = nym_node_frame_decode (reader->buffer->data + offset, reader->buffer->len - offset,
                                       &header, &packet, &packet_len, &consumed, &error);
@@ -371,12 +517,7 @@ reader_drain (Reader *reader)
           break;
         }
       offset += consumed;
-      if (process_packet (self, &header, packet, packet_len, &next_hop)
-          && localnet_forwarder_is_full (self->forwarder, &next_hop))
-        {
-          reader->full_hop = next_hop;
-          reader->paused = true;
-        }
+      process_packet (self, reader, &header, packet, packet_len);
     }
   g_byte_array_remove_range (reader->buffer, 0, (guint) offset);
   return ok;
@@ -391,37 +532,36 @@ reader_read_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   gssize n;
 
+  reader->reading = false;
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
   if (n <= 0 || reader->mixnode == NULL)
     {
       if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("A mix connection ended: %s", error->message);
-      reader_free (reader);
-      return;
+      reader_end (reader);
     }
-  g_byte_array_append (reader->buffer, reader->chunk, (guint) n);
-  if (!reader_drain (reader))
+  else
     {
-      reader_free (reader);
-      return;
+      g_byte_array_append (reader->buffer, reader->chunk, (guint) n);
+      if (!reader_drain (reader))
+        reader_end (reader);
+      reader_maybe_read (reader);
     }
-  if (reader->paused)
-    {
-      /* Back-pressure: the next hop is slow, so this source waits for it. */
-      count (reader->mixnode, COUNTER_READER_PAUSES);
-      localnet_forwarder_wait_async (reader->mixnode->forwarder, &reader->full_hop,
-                                     reader->cancellable, reader_resume, reader);
-      return;
-    }
-  reader_read (reader);
+  reader_unref (reader);
 }
 
+/* Reads more unless something says to wait: a full next hop, or too many of this
+ * connection's packets still being unwrapped. Whatever cleared the reason calls this again. */
 static void
-reader_read (Reader *reader)
+reader_maybe_read (Reader *reader)
 {
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (reader->connection));
-
-  g_input_stream_read_async (in, reader->chunk, READ_CHUNK, G_PRIORITY_DEFAULT,
+  if (reader->ended || reader->reading || reader->waiting || reader->mixnode == NULL
+      || reader->unwrapping >= MAX_UNWRAPS_PER_READER)
+    return;
+  reader->reading = true;
+  reader->ref++;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (reader->connection)),
+                             reader->chunk, READ_CHUNK, G_PRIORITY_DEFAULT,
                              reader->cancellable, reader_read_done, reader);
 }
 
@@ -434,13 +574,14 @@ on_incoming (GSocketService    *service,
   LocalnetMixnode *self = user_data;
   Reader *reader = g_new0 (Reader, 1);
 
+  reader->ref = 1;
   reader->mixnode = self;
   reader->connection = g_object_ref (connection);
   reader->cancellable = g_cancellable_new ();
   reader->buffer = g_byte_array_new ();
   reader->chunk = g_malloc (READ_CHUNK);
   g_hash_table_add (self->readers, reader);
-  reader_read (reader);
+  reader_maybe_read (reader);
   return TRUE;
 }
 
@@ -476,10 +617,16 @@ localnet_mixnode_start (LocalnetMixnode  *self,
 
   if (self->keys == NULL)
     {
-      self->keys = localnet_keys_load_or_create (self->node_dir, error);
-      if (self->keys == NULL)
+      LocalnetKeys *keys = localnet_keys_load_or_create (self->node_dir, error);
+
+      if (keys == NULL)
         return false;
+      self->keys = g_new0 (SharedKeys, 1);
+      g_atomic_ref_count_init (&self->keys->ref);
+      self->keys->keys = keys;
     }
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
 
   service = g_socket_service_new ();
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
@@ -509,14 +656,14 @@ localnet_mixnode_stop (LocalnetMixnode *self)
       g_socket_listener_close (G_SOCKET_LISTENER (self->service));
       g_clear_object (&self->service);
     }
-  /* Each reader still has an operation pending; it frees itself when that operation
-   * reports the cancellation, so here it is only detached. */
+  /* A reader may outlive the node while a read or an unwrap is pending; detached, it only
+   * waits for those to finish and then goes away. */
   g_hash_table_iter_init (&iter, self->readers);
   while (g_hash_table_iter_next (&iter, (gpointer *) &reader, NULL))
     {
       reader->mixnode = NULL;
-      g_cancellable_cancel (reader->cancellable);
-      g_hash_table_iter_remove (&iter);
+      g_hash_table_iter_steal (&iter);
+      reader_end (reader);
     }
   g_clear_handle_id (&self->delay_timer, g_source_remove);
   if (g_sequence_get_length (self->delayed) > 0)
@@ -547,8 +694,8 @@ localnet_mixnode_dup_info (LocalnetMixnode *self)
   info->name = g_strdup (self->name);
   info->kind = LOCALNET_NODE_MIXNODE;
   info->layer = self->layer;
-  memcpy (info->identity, self->keys->identity_public, 32);
-  memcpy (info->sphinx_key, self->keys->sphinx_public, 32);
+  memcpy (info->identity, self->keys->keys->identity_public, 32);
+  memcpy (info->sphinx_key, self->keys->keys->sphinx_public, 32);
   info->mix_port = self->port;
   return info;
 }
@@ -600,7 +747,8 @@ localnet_mixnode_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->node_dir);
-  g_clear_pointer (&self->keys, localnet_keys_free);
+  g_clear_pointer (&self->keys, shared_keys_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->readers, g_hash_table_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->replay_tags); i++)
     g_hash_table_unref (self->replay_tags[i]);
@@ -642,6 +790,9 @@ localnet_mixnode_get_property (GObject    *object,
     case PROP_DELAYED:
       g_value_set_uint (value, (guint) g_sequence_get_length (self->delayed));
       break;
+    case PROP_THREADED_UNWRAP:
+      g_value_set_boolean (value, self->threaded_unwrap);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -668,6 +819,9 @@ localnet_mixnode_set_property (GObject      *object,
       break;
     case PROP_ZERO_DELAY:
       localnet_mixnode_set_zero_delay (self, g_value_get_boolean (value));
+      break;
+    case PROP_THREADED_UNWRAP:
+      self->threaded_unwrap = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -699,6 +853,9 @@ localnet_mixnode_class_init (LocalnetMixnodeClass *klass)
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_THREADED_UNWRAP] =
+    g_param_spec_boolean ("threaded-unwrap", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_DELAYED] =
     g_param_spec_uint ("delayed", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -20,6 +20,10 @@ G_BEGIN_DECLS
  * LocalnetForwarder (version-8 frames on one reused connection per hop). A reader stops
  * reading while the next-hop queue it feeds is full.
  *
+ * Unwrapping, almost all of a node's work, runs on a process-wide pool of worker threads
+ * ("threaded-unwrap", default true; false unwraps on the loop, for comparison); counters,
+ * replay tags and sockets stay on the node's main context.
+ *
  * Properties: "name", "node-dir", "layer" (construct-only), "zero-delay", "port",
  * and the counters "received", "forwarded", "dropped-malformed", "dropped-unsupported",
  * "dropped-unwrap", "dropped-replay", "dropped-final-hop", "dropped-queue-full",

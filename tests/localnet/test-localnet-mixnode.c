@@ -15,6 +15,10 @@
 
 /* --- fixture ----------------------------------------------------------------------- */
 
+/* Test variants: forward at once, and unwrap on the loop instead of the worker pool. */
+#define FLAG_ZERO_DELAY 1
+#define FLAG_INLINE     2
+
 typedef struct
 {
   char            *dir;
@@ -43,13 +47,15 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  gboolean zero_delay = GPOINTER_TO_INT (user_data);
+  gboolean zero_delay = (GPOINTER_TO_INT (user_data) & FLAG_ZERO_DELAY) != 0;
+  gboolean inline_unwrap = (GPOINTER_TO_INT (user_data) & FLAG_INLINE) != 0;
 
   fixture->dir = localnet_test_mkdtemp ();
   for (guint i = 0; i < 3; i++)
     {
       fixture->mix[i] = start_mixnode (fixture, i + 1, 0);
       localnet_mixnode_set_zero_delay (fixture->mix[i], zero_delay);
+      g_object_set (fixture->mix[i], "threaded-unwrap", !inline_unwrap, NULL);
     }
   sink_start (&fixture->sink);
   fixture->client = g_socket_client_new ();
@@ -457,7 +463,7 @@ test_mixnode_restart (Fixture       *fixture,
   localnet_test_drain ();
   g_assert_finalize_object (fixture->mix[1]);
   fixture->mix[1] = start_mixnode (fixture, 2, before->mix_port);
-  localnet_mixnode_set_zero_delay (fixture->mix[1], GPOINTER_TO_INT (user_data));
+  localnet_mixnode_set_zero_delay (fixture->mix[1], (GPOINTER_TO_INT (user_data) & FLAG_ZERO_DELAY) != 0);
   after = localnet_mixnode_dup_info (fixture->mix[1]);
   g_assert_cmpmem (after->identity, 32, before->identity, 32);
   g_assert_cmpmem (after->sphinx_key, 32, before->sphinx_key, 32);
@@ -557,6 +563,11 @@ test_mixnode_properties (void)
   g_assert_cmpuint (layer, ==, 3);
   g_assert_cmpuint (port, ==, 0);
   g_assert_false (zero_delay);
+  {
+    gboolean threaded = FALSE;
+    g_object_get (mixnode, "threaded-unwrap", &threaded, NULL);
+    g_assert_true (threaded);
+  }
   summary = localnet_mixnode_dup_summary (mixnode);
   g_assert_cmpstr (summary, ==, "mix-3-1 received=0 forwarded=0 dropped-malformed=0 dropped-unsupported=0 "
                                 "dropped-unwrap=0 dropped-replay=0 dropped-final-hop=0 dropped-queue-full=0 "
@@ -573,14 +584,19 @@ main (int argc, char *argv[])
 
 #define ADD(path, func, zero) \
   g_test_add (path, Fixture, GINT_TO_POINTER (zero), fixture_set_up, func, fixture_tear_down)
-  ADD ("/localnet/mixnode/route/delayed", test_mixnode_route, FALSE);
-  ADD ("/localnet/mixnode/route/zero-delay", test_mixnode_route, TRUE);
-  ADD ("/localnet/mixnode/many", test_mixnode_many, FALSE);
-  ADD ("/localnet/mixnode/replay", test_mixnode_replay, TRUE);
-  ADD ("/localnet/mixnode/garbage", test_mixnode_garbage, TRUE);
-  ADD ("/localnet/mixnode/final-hop", test_mixnode_final_hop, TRUE);
-  ADD ("/localnet/mixnode/restart", test_mixnode_restart, TRUE);
-  ADD ("/localnet/mixnode/back-pressure", test_mixnode_back_pressure, TRUE);
+  ADD ("/localnet/mixnode/route/delayed", test_mixnode_route, 0);
+  ADD ("/localnet/mixnode/route/zero-delay", test_mixnode_route, FLAG_ZERO_DELAY);
+  ADD ("/localnet/mixnode/route/inline", test_mixnode_route, FLAG_INLINE);
+  ADD ("/localnet/mixnode/many", test_mixnode_many, 0);
+  ADD ("/localnet/mixnode/many/inline", test_mixnode_many, FLAG_INLINE);
+  ADD ("/localnet/mixnode/replay", test_mixnode_replay, FLAG_ZERO_DELAY);
+  ADD ("/localnet/mixnode/replay/inline", test_mixnode_replay, FLAG_ZERO_DELAY | FLAG_INLINE);
+  ADD ("/localnet/mixnode/garbage", test_mixnode_garbage, FLAG_ZERO_DELAY);
+  ADD ("/localnet/mixnode/garbage/inline", test_mixnode_garbage, FLAG_ZERO_DELAY | FLAG_INLINE);
+  ADD ("/localnet/mixnode/final-hop", test_mixnode_final_hop, FLAG_ZERO_DELAY);
+  ADD ("/localnet/mixnode/restart", test_mixnode_restart, FLAG_ZERO_DELAY);
+  ADD ("/localnet/mixnode/back-pressure", test_mixnode_back_pressure, FLAG_ZERO_DELAY);
+  ADD ("/localnet/mixnode/back-pressure/inline", test_mixnode_back_pressure, FLAG_ZERO_DELAY | FLAG_INLINE);
 #undef ADD
   g_test_add_func ("/localnet/mixnode/properties", test_mixnode_properties);
 
