@@ -866,6 +866,57 @@ nym_nr_control_error_json (const char *message)
   return g_string_free_to_bytes (out);
 }
 
+/*
+ * What the exit does with a Connect's "host:port" before resolving it: the port follows the
+ * last colon (so the Nym client's unbracketed IPv6, "0:0:0:0:0:0:0:1:443", works), and a host
+ * in brackets loses them ("[::1]:443"). The host is not resolved or checked here beyond being
+ * non-empty: names are resolved at the exit and then checked against the exit policy.
+ */
+bool
+nym_nr_remote_address_split (const char *remote_address,
+                             char      **host,
+                             uint16_t   *port,
+                             GError    **error)
+{
+  const char *colon;
+  const char *host_start = remote_address;
+  size_t host_len;
+  guint64 value;
+
+  g_return_val_if_fail (remote_address != NULL, false);
+
+  colon = strrchr (remote_address, ':');
+  if (colon == NULL || colon == remote_address)
+    {
+      g_set_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS,
+                   "remote address “%s” is not of the form host:port", remote_address);
+      return false;
+    }
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, G_MAXUINT16, &value, NULL))
+    {
+      g_set_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS,
+                   "remote address “%s” has no port 1–65535 after its last colon", remote_address);
+      return false;
+    }
+  host_len = (size_t) (colon - remote_address);
+  if (host_len >= 2 && host_start[0] == '[' && host_start[host_len - 1] == ']')
+    {
+      host_start++;
+      host_len -= 2;
+    }
+  if (host_len == 0)
+    {
+      g_set_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS,
+                   "remote address “%s” has an empty host", remote_address);
+      return false;
+    }
+  if (host != NULL)
+    *host = g_strndup (host_start, host_len);
+  if (port != NULL)
+    *port = (uint16_t) value;
+  return true;
+}
+
 void
 nym_nr_response_free (NymNrResponse *response)
 {

@@ -149,6 +149,10 @@ void           nym_nr_response_free                 (NymNrResponse      *respons
 GBytes        *nym_nr_control_supported_versions_json (uint8_t           interface_version,
                                                        uint8_t           provider_version);
 GBytes        *nym_nr_control_error_json            (const char         *message);
+bool           nym_nr_remote_address_split          (const char         *remote_address,
+                                                     char              **host,
+                                                     uint16_t           *port,
+                                                     GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 GBytes        *nym_nr_response_encode               (const NymNrResponse *response,
                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 NymNrResponse *nym_nr_response_decode               (const uint8_t       *bytes,

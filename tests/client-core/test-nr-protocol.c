@@ -769,6 +769,45 @@ test_control_json (void)
   }
 }
 
+/* The exit's split of "host:port", for every form a SOCKS client can produce. */
+static void
+test_remote_address_split (void)
+{
+  static const struct { const char *text; const char *host; uint16_t port; } good[] = {
+    { "example.com:80", "example.com", 80 },
+    { "80.249.99.148:80", "80.249.99.148", 80 },
+    { "2001:db8:0:0:0:0:0:1:443", "2001:db8:0:0:0:0:0:1", 443 },
+    { "[2001:db8::1]:443", "2001:db8::1", 443 },
+    { "localhost:65535", "localhost", 65535 },
+  };
+  static const char *bad[] = { "", "example.com", ":80", "example.com:", "example.com:0", "example.com:65536",
+                               "example.com:8o", "[]:80", "example.com:+80", "example.com:-1" };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *host = NULL;
+      uint16_t port = 0;
+
+      g_assert_true (nym_nr_remote_address_split (good[i].text, &host, &port, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (host, ==, good[i].host);
+      g_assert_cmpuint (port, ==, good[i].port);
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *host = NULL;
+      uint16_t port = 7;
+
+      g_test_message ("%s", bad[i]);
+      g_assert_false (nym_nr_remote_address_split (bad[i], &host, &port, &error));
+      g_assert_error (error, NYM_SOCKS_ERROR, NYM_SOCKS_ERROR_INVALID_ADDRESS);
+      g_assert_null (host);
+      g_assert_cmpuint (port, ==, 7);
+    }
+}
+
 /* Bytes below 3 in the version position all mean Legacy, as in upstream's From<u8>. */
 static void
 test_legacy_version_bytes (void)
@@ -1029,6 +1068,7 @@ main (int   argc,
   g_test_add_func ("/nr/bad-input", test_bad_input);
   g_test_add_func ("/nr/legacy-version-bytes", test_legacy_version_bytes);
   g_test_add_func ("/nr/control-json", test_control_json);
+  g_test_add_func ("/nr/remote-address-split", test_remote_address_split);
   g_test_add ("/nr/ordered-buffer/in-order", BufferFixture, NULL, buffer_set_up, test_buffer_in_order, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/reorder", BufferFixture, NULL, buffer_set_up, test_buffer_reorder, buffer_tear_down);
   g_test_add ("/nr/ordered-buffer/gap", BufferFixture, NULL, buffer_set_up, test_buffer_gap, buffer_tear_down);
