@@ -11,6 +11,19 @@ G_BEGIN_DECLS
 /* §1.10: what a gateway that does not enforce zk-nyms grants per claim (64 GiB). */
 #define LOCALNET_GATEWAY_FREE_BANDWIDTH G_GINT64_CONSTANT (68719476736)
 
+/*
+ * The gateway keeps its keys (LocalnetKeys files) and gateway.sqlite (0600: client shared keys,
+ * bandwidth, inbox) in its directory, listens on 127.0.0.1 for client websockets (ws-port) and
+ * for framed sphinx packets from mix nodes (mix-port); port 0 picks a free one, and the getters
+ * report the bound ports once started. Everything runs on the thread-default main context of
+ * the thread that calls localnet_gateway_start().
+ *
+ * Counters (read-only properties, notified on change): "clients" = authenticated websocket
+ * sessions now open; "packets-in" = sphinx packets received from clients and on the mix port;
+ * "packets-out" = packets forwarded to a next hop (SURB-ACKs included) and pushed to clients;
+ * "acks-forwarded" = SURB-ACKs sent on from final hops; "retransmissions" = packets received a
+ * second time with identical bytes (or, at the final hop, the same replay tag).
+ */
 #define LOCALNET_TYPE_GATEWAY (localnet_gateway_get_type ())
 
 G_DECLARE_FINAL_TYPE (LocalnetGateway, localnet_gateway, LOCALNET, GATEWAY, GObject)
