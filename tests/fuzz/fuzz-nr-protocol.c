@@ -26,6 +26,16 @@ check_request (const uint8_t *data,
         abort ();
       return;
     }
+  if (request->kind == NYM_NR_REQUEST_CONNECT)
+    {
+      g_autofree char *host = NULL;
+      uint16_t port = 0;
+
+      /* The exit's next step; whatever the text, it either splits or says why not. */
+      if (nym_nr_remote_address_split (request->remote_address, &host, &port, NULL)
+          && (host == NULL || *host == '\0' || port == 0))
+        abort ();
+    }
   once = nym_nr_request_encode (request, NULL);
   if (once == NULL)
     abort ();
