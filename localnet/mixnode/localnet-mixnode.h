@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 /*
  * Reads node frames (versions 7 and 8, nym-packet.md §15.1) from any number of TCP
  * connections, unwraps each sphinx packet with the node's sphinx key (§10), drops replays
- * (one set of replay tags per key rotation), holds each packet for the delay its header
+ * (a 2 MiB Bloom filter of replay tags per key rotation), holds each packet for the delay its header
  * names (capped, or not at all with "zero-delay") and sends it to the next hop with a
  * LocalnetForwarder (version-8 frames on one reused connection per hop). A reader stops
  * reading while the next-hop queue it feeds is full.
