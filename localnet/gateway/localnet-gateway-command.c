@@ -69,6 +69,11 @@ localnet_gateway_command (int    argc,
   g_main_loop_run (loop);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  printf ("gateway clients=%u packets-in=%" G_GUINT64_FORMAT " packets-out=%" G_GUINT64_FORMAT
+          " acks-forwarded=%" G_GUINT64_FORMAT " retransmissions=%" G_GUINT64_FORMAT "\n",
+          localnet_gateway_get_clients (gateway), localnet_gateway_get_packets_in (gateway),
+          localnet_gateway_get_packets_out (gateway), localnet_gateway_get_acks_forwarded (gateway),
+          localnet_gateway_get_retransmissions (gateway));
   localnet_gateway_stop (gateway);
   return 0;
 }

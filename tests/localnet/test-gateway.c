@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Drives a running LocalnetGateway over real sockets: a libsoup websocket client, a fake first mix and final-hop packets. */
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -17,6 +19,7 @@
 #include "packet/nym-topology.h"
 #include "sphinx/nym-sphinx-packet.h"
 #include "gateway/localnet-gateway.h"
+#include "gateway/localnet-gateway-command.h"
 
 #define WAIT_SECONDS 10
 #define REGULAR_PACKET_LEN 2413
@@ -1474,6 +1477,61 @@ test_pre_auth_timeout (Fixture       *fixture,
   g_assert_cmpint (client_claim (authenticated), >, 0);
 }
 
+static gboolean
+send_sigterm (gpointer user_data)
+{
+  raise (SIGTERM);
+  return G_SOURCE_REMOVE;
+}
+
+/* `nymph-localnet gateway`: usage errors, and a run that prints its facts and stops on SIGTERM. */
+static void
+test_command (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *mode = g_getenv ("GATEWAY_COMMAND_TEST");
+
+      if (g_strcmp0 (mode, "usage") == 0)
+        {
+          char *args[] = { "gateway", "--ws-port", "9000", NULL };
+          exit (localnet_gateway_command (3, args));
+        }
+      if (g_strcmp0 (mode, "bad-port") == 0)
+        {
+          char *args[] = { "gateway", "--dir", "/tmp/unused", "--mix-port", "70000", NULL };
+          exit (localnet_gateway_command (5, args));
+        }
+      {
+        g_autofree char *dir = g_dir_make_tmp ("test-gateway-command-XXXXXX", NULL);
+        char *args[] = { "gateway", "--dir", dir, NULL };
+        int status;
+
+        g_timeout_add (300, send_sigterm, NULL);
+        status = localnet_gateway_command (3, args);
+        remove_tree (dir);
+        exit (status);
+      }
+    }
+
+  g_setenv ("GATEWAY_COMMAND_TEST", "usage", TRUE);
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*Usage: nymph-localnet gateway --dir DIR*");
+
+  g_setenv ("GATEWAY_COMMAND_TEST", "bad-port", TRUE);
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*Usage:*");
+
+  g_setenv ("GATEWAY_COMMAND_TEST", "run", TRUE);
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("identity: *\nsphinx-key: *\nws-url: ws://127.0.0.1:*\nmix-address: 127.0.0.1:*\n"
+                             "gateway clients=0 packets-in=0 packets-out=0 acks-forwarded=0 retransmissions=0\n");
+  g_unsetenv ("GATEWAY_COMMAND_TEST");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1481,6 +1539,7 @@ main (int argc, char *argv[])
   g_assert_cmpint (sodium_init (), >=, 0);
 
   g_test_add_func ("/localnet/gateway/new-and-finalize", test_new_and_finalize);
+  g_test_add_func ("/localnet/gateway/command", test_command);
   g_test_add ("/localnet/gateway/register-vector", Fixture, GINT_TO_POINTER (1), fixture_setup,
               test_register_vector, fixture_teardown);
   g_test_add ("/localnet/gateway/register-and-authenticate", Fixture, NULL, fixture_setup,
