@@ -213,6 +213,44 @@ test_program_run (Fixture       *fixture,
   g_assert_nonnull (strstr (err, "nym-api requests=2"));
 }
 
+/* Two gateways: the first is the entry, the second the exit, and nym-api says so. */
+static void
+test_program_two_gateways (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  const char *args[] = { "run", "--dir", fixture->dir, "--gateways", "2", NULL };
+  g_autoptr(Program) program = spawn (fixture, args);
+  g_autofree char *json_path = wait_ready (program);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) set_parser = json_parser_new ();
+  g_autoptr(JsonParser) gw_parser = json_parser_new ();
+  JsonObject *root = load_json (json_path, parser);
+  JsonArray *nodes = json_object_get_array_member (root, "nodes");
+  const char *api = json_object_get_string_member (root, "nym_api_url");
+  JsonObject *set, *gateways;
+  JsonObject *first, *second;
+
+  g_assert_cmpuint (json_array_get_length (nodes), ==, 5);
+  first = json_array_get_object_element (nodes, 3);
+  second = json_array_get_object_element (nodes, 4);
+  g_assert_cmpstr (json_object_get_string_member (first, "name"), ==, "gateway-1");
+  g_assert_true (json_object_get_boolean_member (first, "entry"));
+  g_assert_false (json_object_get_boolean_member (first, "exit"));
+  g_assert_cmpstr (json_object_get_string_member (second, "name"), ==, "gateway-2");
+  g_assert_false (json_object_get_boolean_member (second, "entry"));
+  g_assert_true (json_object_get_boolean_member (second, "exit"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "gateway"), "identity"), ==,
+                   json_object_get_string_member (first, "identity"));
+
+  set = http_get_json (api, "v1/nym-nodes/rewarded-set", set_parser);
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (set, "entry_gateways"), 0), ==, 4);
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (set, "exit_gateways"), 0), ==, 5);
+  gateways = http_get_json (api, "v2/unstable/nym-nodes/skimmed/entry-gateways?page=0", gw_parser);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_object_get_object_member (gateways, "nodes"),
+                                                                              "pagination"), "total"), ==, 2);
+  g_free (stop (program, SIGTERM));
+}
+
 static char *
 node_identity (const char *json_path,
                const char *name,
@@ -338,6 +376,7 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
   ADD ("/localnet/program/run/sigterm", test_program_run, GINT_TO_POINTER (SIGTERM));
   ADD ("/localnet/program/run/sigint", test_program_run, GINT_TO_POINTER (SIGINT));
+  ADD ("/localnet/program/two-gateways", test_program_two_gateways, NULL);
   ADD ("/localnet/program/single-roles", test_program_single_roles, NULL);
   ADD ("/localnet/program/usage", test_program_usage, NULL);
 #undef ADD
