@@ -220,8 +220,9 @@ test_wallet_page_unlock_and_lock (void)
   page_fixture_set_up (&fixture, NULL);
   g_assert_cmpstr (visible_page (&fixture), ==, "unlock");
   g_assert_cmpstr (staking_title (&fixture), ==, "Wallet Locked");
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "wallet.create", NULL)
-                  && find_toplevel (NYMPH_TYPE_ONBOARDING_WINDOW) != NULL);
+  /* With a wallet on disk, a second one cannot be created over it. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "wallet.create", NULL);
+  g_assert_null (find_toplevel (NYMPH_TYPE_ONBOARDING_WINDOW));
 
   unlock_with (&fixture, "wrong password");
   g_assert_cmpstr (visible_page (&fixture), ==, "unlock");
