@@ -210,7 +210,13 @@ test_program_run (Fixture       *fixture,
   /* The counters of every node are printed on the way out. */
   g_assert_nonnull (strstr (err, "mix-1-1 received=0 forwarded=0"));
   g_assert_nonnull (strstr (err, "mix-3-2 received="));
-  g_assert_nonnull (strstr (err, "nym-api requests=2"));
+  {
+    const char *requests = strstr (err, "nym-api requests=");
+
+    /* At least the two requests above (other roles may ask too). */
+    g_assert_nonnull (requests);
+    g_assert_cmpuint (g_ascii_strtoull (requests + strlen ("nym-api requests="), NULL, 10), >=, 2);
+  }
 }
 
 /* Two gateways: the first is the entry, the second the exit, and nym-api says so. */
