@@ -211,16 +211,27 @@ update_strength (NymphOnboardingWindow *self)
   gtk_level_bar_set_value (self->strength_bar, score);
   if (password[0] == '\0')
     hint = g_strdup (_("Use at least 8 characters; longer is stronger."));
-  else if (score == 0)
-    hint = g_strdup_printf (_("Too short: %ld of at least 8 characters."), g_utf8_strlen (password, -1));
-  else if (score < MIN_STRENGTH)
-    hint = g_strdup (_("Weak: make it longer, or mix upper and lower case letters, digits and symbols."));
-  else if (score == 2)
-    hint = g_strdup (_("Fair: a longer password would be stronger."));
-  else if (score == 3)
-    hint = g_strdup (_("Good."));
   else
-    hint = g_strdup (_("Strong."));
+    {
+      glong length = g_utf8_strlen (password, -1);
+      /* Translators: the rating of a password, then its length and how many of the four kinds
+       * of characters (lower case, upper case, digits, symbols) it mixes. */
+      g_autofree char *counts = g_strdup_printf (ngettext ("%ld character, %u of 4 kinds (lower case, upper case, digits, symbols)",
+                                                           "%ld characters, %u of 4 kinds (lower case, upper case, digits, symbols)",
+                                                           (unsigned long) length),
+                                                 length, n_classes);
+
+      if (score == 0)
+        hint = g_strdup_printf (_("Too short: %s. Use at least 8 characters."), counts);
+      else if (score < MIN_STRENGTH)
+        hint = g_strdup_printf (_("Weak: %s. Make it longer, or mix more kinds."), counts);
+      else if (score == 2)
+        hint = g_strdup_printf (_("Fair: %s."), counts);
+      else if (score == 3)
+        hint = g_strdup_printf (_("Good: %s."), counts);
+      else
+        hint = g_strdup_printf (_("Strong: %s."), counts);
+    }
   gtk_label_set_text (self->strength_label, hint);
 
   gtk_widget_set_visible (GTK_WIDGET (self->match_label), confirm[0] != '\0' && strcmp (password, confirm) != 0);
