@@ -11,6 +11,7 @@
 
 #include "../client-core/crypto-test-vectors.h"
 #include "crypto/nym-aes.h"
+#include "crypto/nym-base58.h"
 #include "crypto/nym-hkdf.h"
 #include "crypto/nym-keys.h"
 #include "packet/nym-ack.h"
@@ -20,6 +21,7 @@
 #include "sphinx/nym-sphinx-packet.h"
 #include "gateway/localnet-gateway.h"
 #include "gateway/localnet-gateway-command.h"
+#include "gateway/localnet-gateway-store.h"
 
 #define WAIT_SECONDS 10
 #define REGULAR_PACKET_LEN 2413
@@ -1477,6 +1479,168 @@ test_pre_auth_timeout (Fixture       *fixture,
   g_assert_cmpint (client_claim (authenticated), >, 0);
 }
 
+static void
+write_key_file (const char *dir,
+                const char *name,
+                GBytes     *value)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (g_bytes_get_size (value), ==, 32);
+  g_assert_true (g_file_set_contents_full (path, g_bytes_get_data (value, NULL), 32,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+  g_assert_no_error (error);
+}
+
+/* The real 1.4.1 client's own bytes through this gateway (vectors/wasm-client-packets.json,
+ * capture "messages"): the gateway is given the captured gateway's keys and the client's
+ * registration, then (1) every packet as it left the third mix is pushed to the client as
+ * exactly the bytes the capture says the gateway delivers, its SURB-ACK leaving for mix 1 as
+ * the captured ack packet, and (2) every binary frame the client sent is forwarded to its
+ * first hop as the captured sphinx packet. */
+static void
+test_real_client_packets (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = crypto_test_load_json ("wasm-client-packets.json");
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *nodes = json_object_get_array_member (root, "nodes");
+  JsonArray *captures = json_object_get_array_member (root, "captures");
+  JsonObject *capture = NULL;
+  JsonObject *client_info;
+  JsonArray *packets;
+  g_autoptr(TestClient) client = NULL;
+  g_autoptr(GBytes) client_seed = NULL;
+  g_autoptr(GBytes) shared_key = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketService) first_mix = NULL;
+  FakeMix real_mix = { 0 };
+  bool have_first_mix = false;
+
+  for (guint i = 0; i < json_array_get_length (captures); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (captures, i), "name"), "messages") == 0)
+      capture = json_array_get_object_element (captures, i);
+  g_assert_nonnull (capture);
+  client_info = json_object_get_object_member (capture, "client");
+  packets = json_object_get_array_member (capture, "packets");
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+      g_autoptr(GBytes) identity_seed = NULL;
+      g_autoptr(GBytes) identity_public = NULL;
+      g_autoptr(GBytes) sphinx_secret = NULL;
+      g_autoptr(GBytes) sphinx_public = NULL;
+
+      if (g_strcmp0 (json_object_get_string_member (node, "label"), "gateway") != 0)
+        continue;
+      identity_seed = crypto_test_json_hex (node, "ed25519_seed");
+      identity_public = crypto_test_json_hex (node, "ed25519_public");
+      sphinx_secret = crypto_test_json_hex (node, "x25519_sphinx_private");
+      sphinx_public = crypto_test_json_hex (node, "x25519_sphinx_public");
+      write_key_file (fixture->dir, "identity.key", identity_seed);
+      write_key_file (fixture->dir, "identity.pub", identity_public);
+      write_key_file (fixture->dir, "sphinx.key", sphinx_secret);
+      write_key_file (fixture->dir, "sphinx.pub", sphinx_public);
+    }
+
+  /* The registration the real client made, put straight into the gateway's store. */
+  client_seed = crypto_test_json_hex (client_info, "ed25519_private");
+  shared_key = crypto_test_json_hex (client_info, "gateway_shared_key");
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "gateway.sqlite", NULL);
+    g_autoptr(LocalnetGatewayStore) store = localnet_gateway_store_open (path, &error);
+    g_autoptr(GBytes) identity = crypto_test_json_hex (client_info, "ed25519_public");
+    g_autofree char *address = nym_base58_encode (g_bytes_get_data (identity, NULL), 32);
+
+    g_assert_no_error (error);
+    g_assert_true (localnet_gateway_store_register (store, address, g_bytes_get_data (shared_key, NULL), &error));
+    g_assert_no_error (error);
+  }
+  /* Mix 1 of the capture listened on 127.0.0.1:11791: the SURB-ACKs and the client's packets
+   * go there. Those checks need that port, which another program may hold. */
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 11791);
+
+    real_mix.bytes = g_byte_array_new ();
+    real_mix.connections = g_ptr_array_new_with_free_func (g_object_unref);
+    real_mix.service = g_socket_service_new ();
+    have_first_mix = g_socket_listener_add_address (G_SOCKET_LISTENER (real_mix.service), address,
+                                                    G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL, NULL);
+    real_mix.port = 11791;
+    g_signal_connect (real_mix.service, "incoming", G_CALLBACK (on_fake_mix_incoming), &real_mix);
+    g_socket_service_start (real_mix.service);
+  }
+  gateway_start (fixture);
+
+  client = client_new (fixture->gateway, g_bytes_get_data (client_seed, NULL));
+  memcpy (client->shared_key, g_bytes_get_data (shared_key, NULL), 32);
+  reply = client_authenticate (client, now_seconds (), NULL);
+  g_assert_cmpint (client_claim (client), >, 0);
+
+  /* (1) Final hops: the packet after mix 3 in, the delivered bytes out. */
+  for (guint i = 0; i < json_array_get_length (packets); i++)
+    {
+      JsonObject *packet = json_array_get_object_element (packets, i);
+      JsonArray *hops = json_object_get_array_member (packet, "hops");
+      JsonObject *last_mix = json_array_get_object_element (hops, json_array_get_length (hops) - 2);
+      JsonObject *final = json_object_get_object_member (packet, "final");
+      g_autoptr(GBytes) arriving = crypto_test_json_hex (last_mix, "packet_after_hop");
+      g_autoptr(GBytes) delivers = crypto_test_json_hex (final, "gateway_delivers");
+      Received *received;
+
+      send_to_mix_port (fixture, NYM_PACKET_SIZE_REGULAR, arriving);
+      received = client_next (client);
+      g_assert_cmpint (received->type, ==, SOUP_WEBSOCKET_DATA_BINARY);
+      assert_pushed (client, received->data, g_bytes_get_data (delivers, NULL), g_bytes_get_size (delivers));
+      received_free (received);
+
+      if (have_first_mix)
+        {
+          JsonObject *surb_ack = json_object_get_object_member (final, "surb_ack");
+          g_autoptr(GBytes) ack_packet = crypto_test_json_hex (surb_ack, "ack_packet");
+          g_autoptr(GBytes) forwarded = NULL;
+          NymNodeFrameHeader header;
+
+          forwarded = fake_mix_next_frame (&real_mix, &header);
+          g_assert_cmpint (header.size, ==, NYM_PACKET_SIZE_ACK);
+          g_assert_cmpint (header.rotation, ==, NYM_KEY_ROTATION_ODD);
+          g_assert_cmpmem (g_bytes_get_data (forwarded, NULL), g_bytes_get_size (forwarded),
+                           g_bytes_get_data (ack_packet, NULL), g_bytes_get_size (ack_packet));
+        }
+    }
+  g_assert_cmpuint (localnet_gateway_get_acks_forwarded (fixture->gateway), ==, json_array_get_length (packets));
+
+  /* (2) The client's own frames. */
+
+  if (have_first_mix)
+    for (guint i = 0; i < json_array_get_length (packets); i++)
+      {
+        JsonObject *packet = json_array_get_object_element (packets, i);
+        g_autoptr(GBytes) frame = crypto_test_json_hex (json_object_get_object_member (packet, "frame"), "hex");
+        g_autoptr(GBytes) sphinx = crypto_test_json_hex (packet, "sphinx_packet");
+        g_autoptr(GBytes) forwarded = NULL;
+        g_autoptr(JsonObject) sent = NULL;
+        NymNodeFrameHeader header;
+
+        soup_websocket_connection_send_binary (client->connection, g_bytes_get_data (frame, NULL),
+                                               g_bytes_get_size (frame));
+        sent = client_next_json (client, NULL);
+        assert_type (sent, "send");
+        forwarded = fake_mix_next_frame (&real_mix, &header);
+        g_assert_cmpint (header.size, ==, NYM_PACKET_SIZE_REGULAR);
+        g_assert_cmpint (header.rotation, ==, NYM_KEY_ROTATION_ODD);
+        g_assert_cmpmem (g_bytes_get_data (forwarded, NULL), g_bytes_get_size (forwarded),
+                         g_bytes_get_data (sphinx, NULL), g_bytes_get_size (sphinx));
+      }
+  else
+    g_test_message ("port 11791 is taken: the SURB-ACK and forwarding checks did not run");
+  fake_mix_stop (&real_mix);
+}
+
 static gboolean
 send_sigterm (gpointer user_data)
 {
@@ -1542,6 +1706,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/localnet/gateway/command", test_command);
   g_test_add ("/localnet/gateway/register-vector", Fixture, GINT_TO_POINTER (1), fixture_setup,
               test_register_vector, fixture_teardown);
+  g_test_add ("/localnet/gateway/real-client-packets", Fixture, GINT_TO_POINTER (1), fixture_setup,
+              test_real_client_packets, fixture_teardown);
   g_test_add ("/localnet/gateway/register-and-authenticate", Fixture, NULL, fixture_setup,
               test_register_and_authenticate, fixture_teardown);
   g_test_add ("/localnet/gateway/bad-input-before-auth", Fixture, NULL, fixture_setup,
