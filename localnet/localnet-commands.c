@@ -235,7 +235,15 @@ localnet_run_command (int    argc,
       localnet_mixnode_stop (g_ptr_array_index (mixnodes, i));
     }
   for (guint i = 0; i < gateway_nodes->len; i++)
-    localnet_gateway_stop (g_ptr_array_index (gateway_nodes, i));
+    {
+      LocalnetGateway *gateway = g_ptr_array_index (gateway_nodes, i);
+
+      fprintf (stderr, "nymph-localnet: gateway-%u clients=%u packets-in=%" G_GUINT64_FORMAT
+               " packets-out=%" G_GUINT64_FORMAT " acks-forwarded=%" G_GUINT64_FORMAT "\n",
+               i + 1, localnet_gateway_get_clients (gateway), localnet_gateway_get_packets_in (gateway),
+               localnet_gateway_get_packets_out (gateway), localnet_gateway_get_acks_forwarded (gateway));
+      localnet_gateway_stop (gateway);
+    }
   fprintf (stderr, "nymph-localnet: nym-api requests=%" G_GUINT64_FORMAT "\n",
            localnet_nym_api_get_requests (api));
   localnet_nym_api_stop (api);

@@ -210,6 +210,7 @@ test_program_run (Fixture       *fixture,
   /* The counters of every node are printed on the way out. */
   g_assert_nonnull (strstr (err, "mix-1-1 received=0 forwarded=0"));
   g_assert_nonnull (strstr (err, "mix-3-2 received="));
+  g_assert_nonnull (strstr (err, "gateway-1 clients=0"));
   {
     const char *requests = strstr (err, "nym-api requests=");
 
