@@ -593,14 +593,10 @@ handle_authenticate_v2 (Session                      *session,
   /* §1.11: an older live session for the same client gets a ping with an 8-byte tag; if it
    * answers within a second the new one is refused, otherwise the old one is dropped. */
   incumbent = g_hash_table_lookup (self->authenticated, address);
+  /* A request older than the live session's ("stale session overwrite") already failed the
+   * replay check above, because the live session's timestamp is the stored one. */
   if (incumbent != NULL && incumbent != session)
     {
-      if (request->auth.timestamp <= incumbent->auth_timestamp)
-        {
-          session_send_error (session, "stale session overwrite: the request is older than "
-                                       "the live session's", true);
-          return;
-        }
       if (incumbent->challenger != NULL)
         {
           session_send_error (session, ERROR_ALREADY_CONNECTED, true);
