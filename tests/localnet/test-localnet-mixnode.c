@@ -233,6 +233,31 @@ test_mixnode_route (Fixture       *fixture,
   send_bytes (connection, frame);
   wait_for_frames (fixture, 1);
   assert_delivered (fixture, 0, message, &destination);
+
+  /* Byte for byte what three unwraps with the nodes' own stored keys give. */
+  {
+    gsize len = g_bytes_get_size (packet);
+    g_autofree uint8_t *expected = g_memdup2 (g_bytes_get_data (packet, NULL), len);
+    g_autofree uint8_t *next = g_malloc (len);
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *name = g_strdup_printf ("mix-%u-1", i + 1);
+        g_autofree char *node_dir = g_build_filename (fixture->dir, name, NULL);
+        g_autoptr(LocalnetKeys) keys = localnet_keys_load_or_create (node_dir, &error);
+        NymSphinxUnwrapped result;
+
+        g_assert_no_error (error);
+        g_assert_true (nym_sphinx_packet_unwrap (keys->sphinx_secret, expected, len, next, &result, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (result.kind, ==, NYM_SPHINX_HOP_FORWARD);
+        memcpy (expected, next, len);
+      }
+    g_assert_cmpmem (g_bytes_get_data (((Frame *) g_ptr_array_index (fixture->sink.frames, 0))->packet, NULL),
+                     g_bytes_get_size (((Frame *) g_ptr_array_index (fixture->sink.frames, 0))->packet),
+                     expected, len);
+  }
   /* The rotation byte travels with the packet. */
   g_assert_cmpint (((Frame *) g_ptr_array_index (fixture->sink.frames, 0))->header.rotation, ==, NYM_KEY_ROTATION_ODD);
   for (guint i = 0; i < 3; i++)
