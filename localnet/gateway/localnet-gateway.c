@@ -851,36 +851,47 @@ session_free (Session *session)
   g_free (session);
 }
 
-static int
-session_write (Session *session)
+/* Writes one queued message; false when the connection must be dropped. */
+static bool
+session_write_one (Session *session)
 {
   OutMessage *message = g_queue_pop_head (&session->out);
   enum lws_write_protocol protocol;
   g_autofree uint8_t *buffer = NULL;
   gsize len;
-  const uint8_t *data;
+  const uint8_t *data = g_bytes_get_data (message->bytes, &len);
   int written;
 
-  if (message == NULL)
-    {
-      if (session->close_after_flush)
-        {
-          lws_close_reason (session->wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-          return -1;
-        }
-      return 0;
-    }
-
-  data = g_bytes_get_data (message->bytes, &len);
   buffer = g_malloc (LWS_PRE + len + 1);
   memcpy (buffer + LWS_PRE, data, len);
   protocol = message->ping ? LWS_WRITE_PING : message->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT;
   written = lws_write (session->wsi, buffer + LWS_PRE, len, protocol);
   out_message_free (message);
-  if (written < 0 || (size_t) written < len)
-    return -1;
-  if (!g_queue_is_empty (&session->out) || session->close_after_flush)
-    lws_callback_on_writable (session->wsi);
+  return written >= 0 && (size_t) written >= len;
+}
+
+/* Many small replies (one `send` per packet) are written in one go while the socket takes
+ * them: one loop iteration per message would make the main loop, not the crypto, the limit. */
+static int
+session_write (Session *session)
+{
+  while (!g_queue_is_empty (&session->out))
+    {
+      if (!session_write_one (session))
+        return -1;
+      if (lws_send_pipe_choked (session->wsi))
+        break;
+    }
+  if (!g_queue_is_empty (&session->out))
+    {
+      lws_callback_on_writable (session->wsi);
+      return 0;
+    }
+  if (session->close_after_flush)
+    {
+      lws_close_reason (session->wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+      return -1;
+    }
   return 0;
 }
 
