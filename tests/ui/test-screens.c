@@ -392,6 +392,9 @@ test_screens_onboarding (ScreensFixture *fixture,
 
   /* Create: the words, the check (two of three typed), the password. */
   window = nymph_onboarding_window_new (GTK_WINDOW (fixture->window), session, NYMPH_ONBOARDING_MODE_CREATE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  shoot (GTK_WINDOW (window), "onboarding-create-words-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 560, 680);
   onboarding_next (window);
   onboarding_set_text (window, "check_row_0", shown_word (window, asked_position (window, 0)));
   onboarding_set_text (window, "check_row_1", shown_word (window, asked_position (window, 1)));
@@ -571,6 +574,11 @@ test_screens_wallet (ScreensFixture *fixture,
   while (nymph_wallet_session_get_busy (session))
     g_main_context_iteration (NULL, TRUE);
   shoot (GTK_WINDOW (fixture->window), "view-wallet-unlock-error");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 640);
+  shoot (GTK_WINDOW (fixture->window), "view-wallet-unlock-narrow-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 960, 720);
   nymph_window_set_visible_view (fixture->window, "staking");
   shoot (GTK_WINDOW (fixture->window), "view-staking-locked");
 }
