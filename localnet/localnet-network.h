@@ -56,7 +56,7 @@ typedef struct
   char            *authenticator_address;     /* Recipient string, or NULL */
 } LocalnetNodeInfo;
 
-LocalnetNodeInfo *localnet_node_info_copy (const LocalnetNodeInfo *info);
+LocalnetNodeInfo *localnet_node_info_copy (const LocalnetNodeInfo *info) G_GNUC_WARN_UNUSED_RESULT;
 void              localnet_node_info_free (LocalnetNodeInfo       *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LocalnetNodeInfo, localnet_node_info_free)
 

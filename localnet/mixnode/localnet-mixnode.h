@@ -44,7 +44,7 @@ bool             localnet_mixnode_start          (LocalnetMixnode  *self,
 void             localnet_mixnode_stop           (LocalnetMixnode  *self);
 guint16          localnet_mixnode_get_port       (LocalnetMixnode  *self);
 /* The node as the network publishes it (after start); free with localnet_node_info_free. */
-LocalnetNodeInfo *localnet_mixnode_dup_info      (LocalnetMixnode  *self);
+LocalnetNodeInfo *localnet_mixnode_dup_info      (LocalnetMixnode  *self) G_GNUC_WARN_UNUSED_RESULT;
 void             localnet_mixnode_set_zero_delay (LocalnetMixnode  *self,
                                                   gboolean          zero_delay);
 /* One line with every counter, for the log at exit. */
