@@ -395,10 +395,11 @@ test_bad_input (TxFixture    *fixture,
   /* The SDK's Coins.IsValid: sorted, distinct, and a MsgSend moves at least one coin. */
   g_assert_false (nyx_tx_builder_add_msg_send (fixture->builder, SIGNER, RECEIVER, unsorted, 2, &error));
   g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
-  g_assert_nonnull (strstr (error->message, "sorted"));
+  g_assert_nonnull (strstr (error->message, "unym must come before unyx"));
   g_clear_error (&error);
   g_assert_false (nyx_tx_builder_set_fee (fixture->builder, twice, 2, 1, &error));
   g_assert_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN);
+  g_assert_nonnull (strstr (error->message, "unym appears twice"));
   g_clear_error (&error);
   g_assert_false (nyx_tx_builder_add_msg_execute_contract (fixture->builder, SIGNER, NYX_MIXNET_CONTRACT_MAINNET,
                                                            (const uint8_t *) "{}", 2, unsorted, 2, &error));

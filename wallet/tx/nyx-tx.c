@@ -140,10 +140,17 @@ check_coins (const char    *field,
                        "%s[%zu]: the amount of %s is zero; leave the coin out instead", field, i, coins[i].denom);
           return false;
         }
-      if (i > 0 && strcmp (coins[i - 1].denom, coins[i].denom) >= 0)
+      if (i > 0 && strcmp (coins[i - 1].denom, coins[i].denom) == 0)
         {
           g_set_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN,
-                       "%s[%zu]: coins must be sorted by denomination, each once (%s comes after %s)",
+                       "%s[%zu]: %s appears twice; coins must be sorted by denomination, each once",
+                       field, i, coins[i].denom);
+          return false;
+        }
+      if (i > 0 && strcmp (coins[i - 1].denom, coins[i].denom) > 0)
+        {
+          g_set_error (error, NYX_TX_ERROR, NYX_TX_ERROR_INVALID_COIN,
+                       "%s[%zu]: coins must be sorted by denomination, so %s must come before %s",
                        field, i, coins[i].denom, coins[i - 1].denom);
           return false;
         }
