@@ -184,7 +184,7 @@ localnet_run_command (int    argc,
   g_autoptr(GPtrArray) mixnodes = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gateway_nodes = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!parse_options ("run", "— run a whole Nym network on 127.0.0.1", entries, &argc, &argv)
+  if (!parse_options ("run", "- run a whole Nym network on 127.0.0.1", entries, &argc, &argv)
       || !port_is_valid ("run", api_port))
     return 2;
   if (per_layer < 1 || per_layer > 50)
@@ -275,7 +275,7 @@ localnet_mixnode_command (int    argc,
   g_autoptr(LocalnetMixnode) mixnode = NULL;
   g_autofree char *summary = NULL;
 
-  if (!parse_options ("mixnode", "— run one mix node of a localnet", entries, &argc, &argv)
+  if (!parse_options ("mixnode", "- run one mix node of a localnet", entries, &argc, &argv)
       || !port_is_valid ("mixnode", port))
     return 2;
   if (dir == NULL || layer < 1 || layer > 3 || index < 1 || index > 1000)
@@ -320,7 +320,7 @@ localnet_nym_api_command (int    argc,
   g_autoptr(LocalnetNetwork) network = NULL;
   g_autoptr(LocalnetNymApi) api = NULL;
 
-  if (!parse_options ("nym-api", "— serve the nym-api of a localnet", entries, &argc, &argv)
+  if (!parse_options ("nym-api", "- serve the nym-api of a localnet", entries, &argc, &argv)
       || !port_is_valid ("nym-api", port))
     return 2;
   if (dir == NULL)
