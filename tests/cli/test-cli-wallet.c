@@ -6,6 +6,8 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "nyx-cli-test-util.h"
+
 #define ABANDON_ART "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon " \
                     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon " \
                     "abandon abandon abandon art"
@@ -21,21 +23,7 @@ typedef struct
   char *password_file;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
 
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -70,36 +58,23 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->password_file);
 }
 
-/* Runs the built nymph-cli with @input on standard input and collects everything it prints. */
+/* Runs "nymph-cli wallet ARGS…" with @input on standard input and collects what it prints. */
 G_GNUC_NULL_TERMINATED static void
-run_cli (Result     *result,
+run_cli (CliResult  *result,
          const char *input,
          ...)
 {
-  g_autofree char *cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "cli", "nymph-cli", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   const char *arg;
-  va_list args;
+  va_list ap;
 
-  g_ptr_array_add (argv, cli);
-  g_ptr_array_add (argv, (char *) "wallet");
-  va_start (args, input);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result->status = g_subprocess_get_exit_status (process);
-  g_test_message ("exit %d, stdout: %s, stderr: %s", result->status, result->out, result->err);
+  g_ptr_array_add (args, (char *) "wallet");
+  va_start (ap, input);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  cli_runv (result, input, (const char *const *) args->pdata);
 }
 
 static GBytes *
@@ -118,9 +93,9 @@ static void
 test_import_list_show (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_auto(Result) imported = { 0 };
-  g_auto(Result) listed = { 0 };
-  g_auto(Result) shown = { 0 };
+  g_auto(CliResult) imported = { 0 };
+  g_auto(CliResult) listed = { 0 };
+  g_auto(CliResult) shown = { 0 };
   struct stat info;
 
   run_cli (&imported, "stdin password\n" ABANDON_ART "\n", "import", "--vault", fixture->vault, NULL);
@@ -144,7 +119,7 @@ test_list_spec_vector (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   g_autofree char *vector = g_test_build_filename (G_TEST_DIST, "data", "vault", "spec-encrypt-vector.json", NULL);
-  g_auto(Result) listed = { 0 };
+  g_auto(CliResult) listed = { 0 };
 
   run_cli (&listed, "password\n", "list", "--vault", vector, NULL);
   g_assert_cmpint (listed.status, ==, 0);
@@ -155,15 +130,15 @@ static void
 test_create_and_manage (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_auto(Result) created = { 0 };
-  g_auto(Result) added = { 0 };
-  g_auto(Result) renamed = { 0 };
-  g_auto(Result) listed = { 0 };
-  g_auto(Result) changed = { 0 };
-  g_auto(Result) old_refused = { 0 };
-  g_auto(Result) removed = { 0 };
-  g_auto(Result) listed_again = { 0 };
-  g_auto(Result) removed_last = { 0 };
+  g_auto(CliResult) created = { 0 };
+  g_auto(CliResult) added = { 0 };
+  g_auto(CliResult) renamed = { 0 };
+  g_auto(CliResult) listed = { 0 };
+  g_auto(CliResult) changed = { 0 };
+  g_auto(CliResult) old_refused = { 0 };
+  g_auto(CliResult) removed = { 0 };
+  g_auto(CliResult) listed_again = { 0 };
+  g_auto(CliResult) removed_last = { 0 };
   g_auto(GStrv) lines = NULL;
   g_auto(GStrv) words = NULL;
   g_autofree char *new_password_file = g_build_filename (fixture->directory, "new.txt", NULL);
@@ -222,14 +197,14 @@ static void
 test_failures_change_nothing (Fixture       *fixture,
                               gconstpointer  user_data)
 {
-  g_auto(Result) imported = { 0 };
-  g_auto(Result) wrong = { 0 };
-  g_auto(Result) argv_secret = { 0 };
-  g_auto(Result) no_vault = { 0 };
-  g_auto(Result) bad_mnemonic = { 0 };
-  g_auto(Result) duplicate = { 0 };
-  g_auto(Result) no_input = { 0 };
-  g_auto(Result) exists = { 0 };
+  g_auto(CliResult) imported = { 0 };
+  g_auto(CliResult) wrong = { 0 };
+  g_auto(CliResult) argv_secret = { 0 };
+  g_auto(CliResult) no_vault = { 0 };
+  g_auto(CliResult) bad_mnemonic = { 0 };
+  g_auto(CliResult) duplicate = { 0 };
+  g_auto(CliResult) no_input = { 0 };
+  g_auto(CliResult) exists = { 0 };
   g_autofree char *other = g_build_filename (fixture->directory, "other.json", NULL);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
@@ -271,7 +246,7 @@ test_failures_change_nothing (Fixture       *fixture,
   g_assert_true (g_bytes_equal (before, after));
 
   {
-    g_auto(Result) bad_import = { 0 };
+    g_auto(CliResult) bad_import = { 0 };
 
     run_cli (&bad_import, "pw\nnot a mnemonic\n", "import", "--vault", other, NULL);
     g_assert_cmpint (bad_import.status, ==, 1);
