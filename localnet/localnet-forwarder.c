@@ -23,6 +23,7 @@ typedef struct
   gboolean           connecting;
   uint8_t            watch_byte;  /* target of the read that notices a closed peer */
   GCancellable      *watch;       /* cancels that read when the link closes the connection */
+  gboolean           peer_closed; /* seen while a write was pending: close after it */
 } Link;
 
 struct _LocalnetForwarder
@@ -143,6 +144,8 @@ write_done (GObject      *source,
   link->forwarder->sent += frames_in_batch;
   g_object_notify_by_pspec (G_OBJECT (link->forwarder), properties[PROP_SENT]);
   g_clear_pointer (&link->in_flight, g_bytes_unref);
+  if (link->peer_closed)
+    link_close (link);
   link_complete_waiters (link);
   link_pump (link);
 }
@@ -174,6 +177,8 @@ watch_done (GObject      *source,
   g_debug ("Next hop %s closed its connection", link->name);
   if (link->in_flight == NULL)
     link_close (link);
+  else
+    link->peer_closed = TRUE;
 }
 
 static void
@@ -201,6 +206,7 @@ connect_done (GObject      *source,
   /* Packets are small and latency matters more than segment count. */
   g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   link->connection = connection;
+  link->peer_closed = FALSE;
   link->watch = g_cancellable_new ();
   g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
                              &link->watch_byte, 1, G_PRIORITY_DEFAULT, link->watch,
