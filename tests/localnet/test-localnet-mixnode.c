@@ -269,6 +269,53 @@ test_mixnode_route (Fixture       *fixture,
   g_assert_cmpuint (fixture->sink.connections, ==, 1);
 }
 
+/* Packets leave in the order of their deadlines, not of their arrival. */
+static void
+test_mixnode_delay_order (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  NymSphinxDestination slow_destination, fast_destination;
+  g_autoptr(GBytes) slow = build_packet (fixture, fixture->mix, 1, "slow", 600 * 1000 * 1000, &slow_destination);
+  g_autoptr(GBytes) fast = build_packet (fixture, fixture->mix, 1, "fast", 50 * 1000 * 1000, &fast_destination);
+  g_autoptr(GBytes) slow_frame = frame_packet (slow, 8, NYM_KEY_ROTATION_ODD);
+  g_autoptr(GBytes) fast_frame = frame_packet (fast, 8, NYM_KEY_ROTATION_ODD);
+  g_autoptr(GSocketConnection) connection = connect_to (fixture, fixture->mix[0]);
+
+  send_bytes (connection, slow_frame);
+  localnet_test_wait_property (fixture->mix[0], "received", 1);
+  send_bytes (connection, fast_frame);
+  wait_for_frames (fixture, 2);
+  assert_delivered (fixture, 0, "fast", &fast_destination);
+  assert_delivered (fixture, 1, "slow", &slow_destination);
+}
+
+/* A delay beyond 10 s is cut to 10 s (the packet would otherwise never arrive here). */
+static void
+test_mixnode_delay_cap (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  NymSphinxDestination destination;
+  g_autoptr(GBytes) packet = build_packet (fixture, fixture->mix, 1, "an hour late", G_GUINT64_CONSTANT (3600000000000),
+                                           &destination);
+  g_autoptr(GBytes) frame = frame_packet (packet, 8, NYM_KEY_ROTATION_ODD);
+  g_autoptr(GSocketConnection) connection = connect_to (fixture, fixture->mix[0]);
+  guint delayed = 0;
+
+  send_bytes (connection, frame);
+  localnet_test_wait_property (fixture->mix[0], "received", 1);
+  while (delayed == 0 && localnet_test_get_u64 (fixture->mix[0], "dropped-unwrap") == 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_object_get (fixture->mix[0], "delayed", &delayed, NULL);
+    }
+  g_assert_cmpuint (delayed, ==, 1);
+  g_assert_cmpuint (fixture->sink.frames->len, ==, 0);
+  wait_for_frames (fixture, 1);
+  assert_delivered (fixture, 0, "an hour late", &destination);
+  g_object_get (fixture->mix[0], "delayed", &delayed, NULL);
+  g_assert_cmpuint (delayed, ==, 0);
+}
+
 static void
 test_mixnode_many (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -612,6 +659,8 @@ main (int argc, char *argv[])
   ADD ("/localnet/mixnode/route/delayed", test_mixnode_route, 0);
   ADD ("/localnet/mixnode/route/zero-delay", test_mixnode_route, FLAG_ZERO_DELAY);
   ADD ("/localnet/mixnode/route/inline", test_mixnode_route, FLAG_INLINE);
+  ADD ("/localnet/mixnode/delay/order", test_mixnode_delay_order, 0);
+  ADD ("/localnet/mixnode/delay/cap", test_mixnode_delay_cap, 0);
   ADD ("/localnet/mixnode/many", test_mixnode_many, 0);
   ADD ("/localnet/mixnode/many/inline", test_mixnode_many, FLAG_INLINE);
   ADD ("/localnet/mixnode/replay", test_mixnode_replay, FLAG_ZERO_DELAY);
