@@ -665,9 +665,12 @@ on_work_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  /* The session was locked while the worker ran: whatever it opened is dropped unused. */
+  /* The session was locked while the worker ran: whatever it opened is dropped unused. A
+   * create or import may still have written the file, so the state follows the disk. */
   if (work->generation != self->generation)
     {
+      if (!self->busy && self->state == NYMPH_WALLET_STATE_NO_WALLET)
+        set_state (self, state_from_disk (self));
       g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                _("The wallet was locked before the operation finished"));
       return;

@@ -463,6 +463,24 @@ test_session_cancellation (SessionFixture *fixture,
   g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_LOCKED);
   g_assert_cmpuint (g_list_model_get_n_items (nymph_wallet_session_get_accounts (session)), ==, 0);
 
+  /* Locking while a new wallet is being created: the file the worker writes is what the
+   * session then reports (a locked wallet), not the state from before. */
+  {
+    g_autoptr(GAsyncResult) created = NULL;
+    g_autofree char *other_path = g_build_filename (fixture->dir, "other", "vault.json", NULL);
+    g_autoptr(NymphWalletSession) other = nymph_wallet_session_new (other_path);
+
+    nymph_wallet_session_create_async (other, PASSWORD, fixture->mnemonic, NULL, store_result, &created);
+    nymph_wallet_session_lock (other);
+    g_assert_cmpint (nymph_wallet_session_get_state (other), ==, NYMPH_WALLET_STATE_NO_WALLET);
+    g_assert_false (nymph_wallet_session_create_finish (other, wait_for (&created), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_true (g_file_test (other_path, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (nymph_wallet_session_get_state (other), ==, NYMPH_WALLET_STATE_LOCKED);
+    g_assert_cmpuint (g_list_model_get_n_items (nymph_wallet_session_get_accounts (other)), ==, 0);
+  }
+
   /* And the session still works afterwards. */
   g_assert_true (unlock_wallet (session, PASSWORD, NULL, &error));
   g_assert_no_error (error);
