@@ -459,6 +459,10 @@ import_file (Work     *work,
 
   if (link (temp_path, work->vault_path) != 0)
     link_errno = errno;
+  /* Some file systems (FAT, some FUSE ones) have no hard links: there, check and rename. */
+  if ((link_errno == EPERM || link_errno == EOPNOTSUPP || link_errno == ENOSYS)
+      && !g_file_test (work->vault_path, G_FILE_TEST_EXISTS))
+    link_errno = g_rename (temp_path, work->vault_path) == 0 ? 0 : errno;
   g_unlink (temp_path);
   if (link_errno != 0)
     {
