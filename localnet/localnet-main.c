@@ -33,8 +33,8 @@ print_usage (FILE *out)
 {
   fprintf (out,
            "Usage: nymph-localnet COMMAND [OPTION…]\n\n"
-           "A complete Nym mixnet and Nyx chain on 127.0.0.1, for tests and for trying Nymph\n"
-           "without the internet. Every server binds to the loopback interface only.\n\n");
+           "A Nym mixnet (mix nodes, gateways and a nym-api) on 127.0.0.1, for tests and for\n"
+           "trying Nymph without the internet. Every server binds to the loopback interface only.\n\n");
   if (commands[0].name == NULL)
     {
       fprintf (out, "This build has no network roles yet.\n");
