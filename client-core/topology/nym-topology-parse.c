@@ -472,7 +472,8 @@ nym_topology_parse_performance (const char *text,
   return true;
 }
 
-/* {"Mixnode":{"layer":N}} or one of the unit variants, or legacy aliases of them. */
+/* NodeRole: {"Mixnode":{"layer":N}} or one of the unit variants or their serde aliases; the
+ * member is `role`, or `epoch_role` in some nym-api versions. */
 static bool
 parse_role (JsonObject          *object,
             const Place         *place,
@@ -484,6 +485,10 @@ parse_role (JsonObject          *object,
     { "ExitGateway", NYM_TOPOLOGY_ROLE_EXIT_GATEWAY },
     { "Standby", NYM_TOPOLOGY_ROLE_STANDBY },
     { "Inactive", NYM_TOPOLOGY_ROLE_INACTIVE },
+    /* serde aliases nym-api accepts for the gateway roles. */
+    { "entry", NYM_TOPOLOGY_ROLE_ENTRY_GATEWAY },
+    { "gateway", NYM_TOPOLOGY_ROLE_ENTRY_GATEWAY },
+    { "exit", NYM_TOPOLOGY_ROLE_EXIT_GATEWAY },
   };
   const char *name = json_object_has_member (object, "role") ? "role" : "epoch_role";
   g_autofree char *path = field_path (place, name);

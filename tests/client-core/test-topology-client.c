@@ -513,6 +513,25 @@ test_parse_fixtures (void)
   g_assert_null (desc->location);
 }
 
+/* NodeRole's serde aliases and the `epoch_role` member name parse like the canonical forms. */
+static void
+test_parse_role_aliases (void)
+{
+  g_autoptr(GBytes) json = read_data ("entry-gateways.json");
+  g_autoptr(GString) text = g_string_new_len (g_bytes_get_data (json, NULL), (gssize) g_bytes_get_size (json));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NymTopologySkimmedPage) page = NULL;
+
+  g_assert_cmpuint (g_string_replace (text, "\"role\":\"EntryGateway\"", "\"epoch_role\":\"gateway\"", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "\"role\":\"ExitGateway\"", "\"role\":\"exit\"", 1), ==, 1);
+  page = nym_topology_parse_skimmed_page ("g", text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((NymTopologyNodeInfo *) g_ptr_array_index (page->nodes, 0))->role, ==,
+                   NYM_TOPOLOGY_ROLE_ENTRY_GATEWAY);
+  g_assert_cmpint (((NymTopologyNodeInfo *) g_ptr_array_index (page->nodes, 2))->role, ==,
+                   NYM_TOPOLOGY_ROLE_EXIT_GATEWAY);
+}
+
 static void
 test_parse_performance (void)
 {
@@ -1241,6 +1260,7 @@ main (int   argc,
   g_test_add_func ("/topology-client/new-and-finalize", test_new_and_finalize);
   g_test_add_func ("/topology-client/bad-urls", test_bad_urls);
   g_test_add_func ("/topology-client/parse/fixtures", test_parse_fixtures);
+  g_test_add_func ("/topology-client/parse/role-aliases", test_parse_role_aliases);
   g_test_add_func ("/topology-client/parse/performance", test_parse_performance);
   ADD ("/topology-client/localnet/key-rotation-info", test_key_rotation_info);
   ADD ("/topology-client/localnet/rewarded-set", test_rewarded_set);
