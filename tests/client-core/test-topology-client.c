@@ -679,6 +679,29 @@ test_entry_gateways (Fixture       *fixture,
                    NYM_TOPOLOGY_ROLE_ENTRY_GATEWAY);
 }
 
+/* The exit list of §3.1 (for the exit choice in the UI): the two exit-capable gateways. */
+static void
+test_exit_gateways (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(NymApiClient) client = client_for (api_url (fixture), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NymTopologySkimmedPage) page = NULL;
+
+  nym_api_client_set_page_size (client, 1);
+  nym_api_client_get_skimmed_async (client, NYM_API_PATH_EXIT_GATEWAYS, NULL, store_result, &result);
+  page = nym_api_client_get_skimmed_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->nodes->len, ==, 2);
+  g_assert_cmpuint (((NymTopologyNodeInfo *) g_ptr_array_index (page->nodes, 0))->node_id, ==,
+                    network_node (fixture, "gateway-2")->node_id);
+  g_assert_cmpuint (((NymTopologyNodeInfo *) g_ptr_array_index (page->nodes, 1))->node_id, ==,
+                    network_node (fixture, "gateway-3")->node_id);
+  for (guint i = 0; i < page->nodes->len; i++)
+    g_assert_true (((NymTopologyNodeInfo *) g_ptr_array_index (page->nodes, i))->supported_roles.exit_nr);
+}
+
 static void
 test_described (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -1266,6 +1289,7 @@ main (int   argc,
   ADD ("/topology-client/localnet/rewarded-set", test_rewarded_set);
   ADD ("/topology-client/localnet/skimmed-pages", test_skimmed_pages);
   ADD ("/topology-client/localnet/entry-gateways", test_entry_gateways);
+  ADD ("/topology-client/localnet/exit-gateways", test_exit_gateways);
   ADD ("/topology-client/localnet/described", test_described);
   ADD ("/topology-client/localnet/topology", test_topology);
   ADD ("/topology-client/localnet/select-gateway", test_select_gateway);
