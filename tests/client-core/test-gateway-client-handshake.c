@@ -345,6 +345,99 @@ test_reply_parse_bad (void)
     }
 }
 
+/* The real 1.4.1 client's text frames (tests/data/wasm-client-packets.json): rebuilt from the
+ * captured keys, nonce and timestamp, our requests are the same bytes, field order included. */
+static void
+test_real_client_requests (void)
+{
+  g_autoptr(JsonParser) parser = crypto_test_load_json ("wasm-client-packets.json");
+  JsonArray *captures = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                      "captures");
+  guint checked_auth = 0, checked_payloads = 0, checked_simple = 0;
+
+  for (guint i = 0; i < json_array_get_length (captures); i++)
+    {
+      JsonObject *capture = json_array_get_object_element (captures, i);
+      JsonObject *client;
+      JsonArray *frames;
+      g_autoptr(GBytes) seed = NULL;
+      g_autoptr(GBytes) shared_key = NULL;
+      uint8_t identity_public[32], identity_secret[64];
+
+      if (!json_object_has_member (capture, "control_frames"))
+        continue;
+      client = json_object_get_object_member (capture, "client");
+      seed = crypto_test_json_hex (client, "ed25519_private");
+      shared_key = crypto_test_json_hex (client, "gateway_shared_key");
+      g_assert_cmpuint (g_bytes_get_size (seed), ==, 32);
+      g_assert_cmpuint (g_bytes_get_size (shared_key), ==, 32);
+      nym_ed25519_keypair_from_seed (identity_public, identity_secret, g_bytes_get_data (seed, NULL));
+
+      frames = json_object_get_array_member (capture, "control_frames");
+      for (guint j = 0; j < json_array_get_length (frames); j++)
+        {
+          JsonObject *frame = json_array_get_object_element (frames, j);
+          const char *text = json_object_get_string_member (frame, "text");
+          g_autoptr(JsonParser) inner = json_parser_new ();
+          g_autoptr(GError) error = NULL;
+          g_autofree char *ours = NULL;
+          JsonObject *request;
+          const char *type;
+
+          if (g_strcmp0 (json_object_get_string_member (frame, "dir"), "client->gw") != 0)
+            continue;
+          g_assert_true (json_parser_load_from_data (inner, text, -1, &error));
+          request = json_node_get_object (json_parser_get_root (inner));
+          type = json_object_get_string_member (request, "type");
+
+          if (g_str_equal (type, "authenticateV2"))
+            {
+              NymGatewayAuthRequest auth;
+              gsize nonce_len = 0;
+              g_autofree guchar *nonce = g_base64_decode (json_object_get_string_member (request, "nonce"), &nonce_len);
+              JsonArray *identity = json_object_get_array_member (request, "clientIdentity");
+
+              g_assert_cmpuint (nonce_len, ==, 12);
+              for (guint k = 0; k < 32; k++)
+                g_assert_cmpint (json_array_get_int_element (identity, k), ==, identity_public[k]);
+              g_assert_true (nym_gateway_auth_request_build (&auth,
+                                                             (uint8_t) json_object_get_int_member (request, "protocolVersion"),
+                                                             identity_public, identity_secret,
+                                                             g_bytes_get_data (shared_key, NULL), nonce,
+                                                             (uint64_t) json_object_get_int_member (request, "requestUnixTimestamp"),
+                                                             &error));
+              g_assert_no_error (error);
+              ours = nym_gateway_auth_request_to_json (&auth);
+              checked_auth++;
+            }
+          else if (g_str_equal (type, "handshakePayload"))
+            {
+              JsonArray *array = json_object_get_array_member (request, "data");
+              g_autoptr(GByteArray) data = g_byte_array_new ();
+
+              for (guint k = 0; k < json_array_get_length (array); k++)
+                {
+                  uint8_t byte = (uint8_t) json_array_get_int_element (array, k);
+
+                  g_byte_array_append (data, &byte, 1);
+                }
+              ours = nym_gateway_handshake_payload_json ((uint8_t) json_object_get_int_member (request, "protocol_version"),
+                                                         data->data, data->len);
+              checked_payloads++;
+            }
+          else
+            {
+              ours = nym_gateway_request_simple_json (type);
+              checked_simple++;
+            }
+          g_assert_cmpstr (ours, ==, text);
+        }
+    }
+  g_assert_cmpuint (checked_auth, >=, 2);
+  g_assert_cmpuint (checked_payloads, >=, 4);
+  g_assert_cmpuint (checked_simple, >=, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,5 +454,6 @@ main (int   argc,
   g_test_add_func ("/gateway-client/messages/requests", test_request_json);
   g_test_add_func ("/gateway-client/messages/replies", test_reply_parse);
   g_test_add_func ("/gateway-client/messages/bad-replies", test_reply_parse_bad);
+  g_test_add_func ("/gateway-client/messages/real-client-requests", test_real_client_requests);
   return g_test_run ();
 }

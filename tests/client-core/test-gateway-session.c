@@ -727,6 +727,37 @@ test_bad_url (Fixture       *fixture,
     }
 }
 
+/* §1.11: when a second connection authenticates as the same client, the gateway pings the
+ * first; its Pong (answered by libwebsockets for us) proves it alive, so the newcomer is
+ * refused and the first session keeps running. Once the first is closed, the second gets in. */
+static void
+test_duplicate_session (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(NymGatewaySession) first = ready_session (fixture);
+  g_autoptr(NymGatewaySession) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The second one authenticates with the stored key. */
+  session_close (first);
+  g_assert_true (session_connect (first, NULL, &error));
+  g_assert_no_error (error);
+
+  second = session_new (fixture);
+  g_assert_false (session_connect (second, NULL, &error));
+  g_assert_error (error, NYM_GATEWAY_ERROR, NYM_GATEWAY_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "already an open connection"));
+  g_clear_error (&error);
+  spin (200);
+  g_assert_cmpint (nym_gateway_session_get_state (first), ==, NYM_GATEWAY_SESSION_READY);
+
+  session_close (first);
+  WAIT_UNTIL (localnet_gateway_get_clients (fixture->gateway) == 0);
+  g_assert_true (session_connect (second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nym_gateway_session_get_state (second), ==, NYM_GATEWAY_SESSION_READY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -744,6 +775,7 @@ main (int   argc,
   ADD ("received-after-reconnect", test_received_after_reconnect);
   ADD ("bandwidth-claim", test_bandwidth_claim);
   ADD ("ping", test_ping);
+  ADD ("duplicate-session", test_duplicate_session);
   ADD ("gateway-gone", test_gateway_gone);
   ADD ("bad-gateway-signature", test_bad_gateway_signature);
   ADD ("unknown-registration", test_unknown_registration);
