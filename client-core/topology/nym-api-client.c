@@ -21,6 +21,7 @@ struct _NymApiClient
   guint        page_size;
   guint        min_mixnode_performance;
   guint        min_gateway_performance;
+  gboolean     require_wss;
 };
 
 enum
@@ -32,6 +33,7 @@ enum
   PROP_PAGE_SIZE,
   PROP_MIN_MIXNODE_PERFORMANCE,
   PROP_MIN_GATEWAY_PERFORMANCE,
+  PROP_REQUIRE_WSS,
   N_PROPS
 };
 
@@ -873,7 +875,7 @@ nym_api_client_select_gateway_async (NymApiClient        *self,
             }
         }
       node = nym_topology_snapshot_select_gateway (snapshot, mode == NYM_GATEWAY_SELECTION_IDENTITY ? key : NULL,
-                                                   self->min_gateway_performance, false, &error);
+                                                   self->min_gateway_performance, self->require_wss, &error);
       if (node == NULL)
         g_task_return_error (task, g_steal_pointer (&error));
       else
@@ -881,12 +883,12 @@ nym_api_client_select_gateway_async (NymApiClient        *self,
       return;
     }
 
-  candidates = nym_topology_snapshot_gateway_candidates (snapshot, self->min_gateway_performance, false);
+  candidates = nym_topology_snapshot_gateway_candidates (snapshot, self->min_gateway_performance, self->require_wss);
   if (candidates->len == 0)
     {
       g_task_return_new_error (task, NYM_TOPOLOGY_ERROR, NYM_TOPOLOGY_ERROR_NO_GATEWAY,
-                               "No listed gateway has a performance of at least %u%%",
-                               self->min_gateway_performance);
+                               "No listed gateway has a performance of at least %u%%%s",
+                               self->min_gateway_performance, self->require_wss ? " and a wss port" : "");
       return;
     }
   /* A Fisher–Yates prefix: the first few candidates in random order are probed. */
@@ -919,7 +921,8 @@ nym_api_client_select_gateway_async (NymApiClient        *self,
       data->probed++;
       /* The websocket port is what the client will connect to; a TCP connect times the
        * round trip without speaking websocket. */
-      g_socket_client_connect_to_host_async (client, probe->node->ip_addresses[0], probe->node->ws_port,
+      g_socket_client_connect_to_host_async (client, probe->node->ip_addresses[0],
+                                             self->require_wss ? probe->node->wss_port : probe->node->ws_port,
                                              cancellable, latency_connected_cb, probe);
     }
 }
@@ -1018,6 +1021,18 @@ nym_api_client_set_min_performance (NymApiClient *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+void
+nym_api_client_set_require_wss (NymApiClient *self,
+                                gboolean      require_wss)
+{
+  g_return_if_fail (NYM_IS_API_CLIENT (self));
+  require_wss = !!require_wss;
+  if (self->require_wss == require_wss)
+    return;
+  self->require_wss = require_wss;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIRE_WSS]);
+}
+
 static void
 nym_api_client_dispose (GObject *object)
 {
@@ -1066,6 +1081,9 @@ nym_api_client_get_property (GObject    *object,
     case PROP_MIN_GATEWAY_PERFORMANCE:
       g_value_set_uint (value, self->min_gateway_performance);
       break;
+    case PROP_REQUIRE_WSS:
+      g_value_set_boolean (value, self->require_wss);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1106,6 +1124,9 @@ nym_api_client_set_property (GObject      *object,
       break;
     case PROP_MIN_GATEWAY_PERFORMANCE:
       nym_api_client_set_min_performance (self, self->min_mixnode_performance, g_value_get_uint (value));
+      break;
+    case PROP_REQUIRE_WSS:
+      nym_api_client_set_require_wss (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1157,6 +1178,9 @@ nym_api_client_class_init (NymApiClientClass *klass)
   properties[PROP_MIN_GATEWAY_PERFORMANCE] =
     g_param_spec_uint ("min-gateway-performance", NULL, NULL, 0, 100, NYM_TOPOLOGY_DEFAULT_MIN_PERFORMANCE,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REQUIRE_WSS] =
+    g_param_spec_boolean ("require-wss", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

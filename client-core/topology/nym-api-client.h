@@ -34,7 +34,8 @@ G_DECLARE_FINAL_TYPE (NymApiClient, nym_api_client, NYM, API_CLIENT, GObject)
  * Properties: "urls" (construct-only), "current-url" (read-only), "timeout" (seconds per
  * request, default 30), "page-size" (per_page sent with list requests; 0 sends none and lets
  * the server choose, as the real client does), "min-mixnode-performance" and
- * "min-gateway-performance" (percent, default 50).
+ * "min-gateway-performance" (percent, default 50), "require-wss" (gateway selection only
+ * considers gateways with a secure websocket, as the real client's forceTls).
  */
 NymApiClient        *nym_api_client_new                         (const char *const   *urls,
                                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -46,6 +47,8 @@ void                 nym_api_client_set_page_size               (NymApiClient   
 void                 nym_api_client_set_min_performance         (NymApiClient        *self,
                                                                  guint                mixnode_percent,
                                                                  guint                gateway_percent);
+void                 nym_api_client_set_require_wss             (NymApiClient        *self,
+                                                                 gboolean             require_wss);
 
 void                 nym_api_client_get_key_rotation_info_async (NymApiClient        *self,
                                                                  GCancellable        *cancellable,
@@ -93,7 +96,7 @@ NymTopologySnapshot *nym_api_client_fetch_topology_finish       (NymApiClient   
                                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* §4.3 on a snapshot: identity (base58) is used only with NYM_GATEWAY_SELECTION_IDENTITY.
- * The latency mode times a TCP connect to the websocket port of up to
+ * The latency mode times a TCP connect to the websocket (or, with require-wss, wss) port of up to
  * NYM_API_CLIENT_LATENCY_PROBES random candidates on the main loop and returns the
  * fastest that answered. Returns a copy of the node. */
 void                 nym_api_client_select_gateway_async        (NymApiClient        *self,

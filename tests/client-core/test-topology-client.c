@@ -1114,6 +1114,27 @@ test_performance_filter (void)
                                                           50, false, &error));
   g_assert_no_error (error);
 
+  /* forceTls: only gateways with wss (7 directly, 9 through its description). */
+  {
+    g_autoptr(NymApiClient) client = client_for (api->url, NULL);
+    g_autofree char *identity8 = nym_base58_encode (nym_topology_snapshot_find_node (fifty, 8)->identity, 32);
+
+    nym_api_client_set_require_wss (client, TRUE);
+    nym_api_client_set_min_performance (client, 50, 80);
+    for (guint i = 0; i < 20; i++)
+      {
+        g_autoptr(NymTopologyNodeInfo) chosen = select_gateway (client, fifty, NYM_GATEWAY_SELECTION_RANDOM, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (chosen->node_id, ==, 7);
+        g_assert_cmpuint (chosen->wss_port, ==, 9001);
+      }
+    g_assert_null (select_gateway (client, fifty, NYM_GATEWAY_SELECTION_IDENTITY, identity8, &error));
+    g_assert_error (error, NYM_TOPOLOGY_ERROR, NYM_TOPOLOGY_ERROR_NO_GATEWAY);
+    g_assert_nonnull (strstr (error->message, "wss"));
+    g_clear_error (&error);
+  }
+
   /* A threshold that empties layer 1 makes the network unroutable. */
   none = fake_topology (api, 98, 50, &error);
   g_assert_null (none);
