@@ -63,6 +63,7 @@ struct _NymGatewaySession
   GSource                *teardown_source;
   char                   *error_message;
   char                   *waiting_for;    /* what the current timeout waits for, for messages */
+  char                   *tls_ca_file;
 
   /* borrowed: lws owns the connection, and tells us when it is gone */
   struct lws             *wsi;
@@ -103,6 +104,7 @@ enum
   PROP_PACKETS_SENT,
   PROP_PACKETS_ACKNOWLEDGED,
   PROP_TIMEOUT,
+  PROP_TLS_CA_FILE,
   N_PROPS
 };
 
@@ -954,8 +956,15 @@ on_lws_event (struct lws               *wsi,
           g_autofree char *reason_text = in != NULL && len > 0 ? g_utf8_make_valid (in, (gssize) len)
                                                                 : g_strdup (in != NULL ? in : "no answer");
 
-          fail_with (self, NYM_GATEWAY_ERROR_NETWORK, "Cannot connect to the gateway at %s: %s",
-                     self->url, reason_text);
+          /* lws reports TLS failures as raw OpenSSL codes; say what they mean for a user. */
+          if (strstr (reason_text, "SSL") != NULL || strstr (reason_text, "tls") != NULL)
+            fail_with (self, NYM_GATEWAY_ERROR_NETWORK,
+                       "Cannot connect to the gateway at %s: the TLS handshake failed; its "
+                       "certificate may be untrusted or issued for another host (%s)",
+                       self->url, reason_text);
+          else
+            fail_with (self, NYM_GATEWAY_ERROR_NETWORK, "Cannot connect to the gateway at %s: %s",
+                       self->url, reason_text);
         }
       return 0;
 
@@ -1076,7 +1085,11 @@ open_connection (NymGatewaySession *self,
   info.user = self;
   info.options = LWS_SERVER_OPTION_GLIB;
   if (tls)
-    info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    {
+      info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+      /* NULL leaves lws with the system's certificate authorities. */
+      info.client_ssl_ca_filepath = self->tls_ca_file;
+    }
   info.foreign_loops = foreign_loops;
   /* lws's own handshake timeout is only a backstop: ours says what was awaited. */
   info.timeout_secs = self->timeout_seconds + 5;
@@ -1396,6 +1409,7 @@ nym_gateway_session_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->url);
   g_free (self->error_message);
+  g_free (self->tls_ca_file);
   G_OBJECT_CLASS (nym_gateway_session_parent_class)->finalize (object);
 }
 
@@ -1430,6 +1444,9 @@ nym_gateway_session_get_property (GObject    *object,
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout_seconds);
       break;
+    case PROP_TLS_CA_FILE:
+      g_value_set_string (value, self->tls_ca_file);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1447,6 +1464,9 @@ nym_gateway_session_set_property (GObject      *object,
     {
     case PROP_TIMEOUT:
       nym_gateway_session_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_TLS_CA_FILE:
+      nym_gateway_session_set_tls_ca_file (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1477,6 +1497,9 @@ nym_gateway_session_class_init (NymGatewaySessionClass *klass)
   properties[PROP_TIMEOUT] =
     g_param_spec_uint ("timeout", NULL, NULL, 1, 3600, DEFAULT_TIMEOUT_SECONDS,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TLS_CA_FILE] =
+    g_param_spec_string ("tls-ca-file", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1577,4 +1600,25 @@ nym_gateway_session_set_timeout (NymGatewaySession *self,
     return;
   self->timeout_seconds = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+const char *
+nym_gateway_session_get_tls_ca_file (NymGatewaySession *self)
+{
+  g_return_val_if_fail (NYM_IS_GATEWAY_SESSION (self), NULL);
+  return self->tls_ca_file;
+}
+
+/* Takes effect with the next connect. */
+void
+nym_gateway_session_set_tls_ca_file (NymGatewaySession *self,
+                                     const char        *path)
+{
+  g_return_if_fail (NYM_IS_GATEWAY_SESSION (self));
+
+  if (g_strcmp0 (self->tls_ca_file, path) == 0)
+    return;
+  g_free (self->tls_ca_file);
+  self->tls_ca_file = g_strdup (path);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_CA_FILE]);
 }

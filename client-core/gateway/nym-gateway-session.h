@@ -46,7 +46,9 @@ GType nym_gateway_session_state_get_type (void);
  * Properties (all notified explicitly): "state", "remaining-bandwidth" (bytes, as the gateway
  * last reported), "error-message" (the last failure or gateway error, for a user),
  * "protocol-version" (negotiated), "packets-sent", "packets-acknowledged" (send replies),
- * "timeout" (seconds allowed for every wait, default 30).
+ * "timeout" (seconds allowed for every wait, default 30), "tls-ca-file" (a PEM file of the
+ * certificate authorities a wss:// gateway's certificate must chain to; NULL, the default,
+ * means the system's). A wss:// certificate is always verified, host name included.
  */
 #define NYM_TYPE_GATEWAY_SESSION (nym_gateway_session_get_type ())
 
@@ -96,5 +98,8 @@ guint64                 nym_gateway_session_get_packets_acknowledged (NymGateway
 guint                   nym_gateway_session_get_timeout              (NymGatewaySession    *self);
 void                    nym_gateway_session_set_timeout              (NymGatewaySession    *self,
                                                                       guint                 seconds);
+const char             *nym_gateway_session_get_tls_ca_file          (NymGatewaySession    *self);
+void                    nym_gateway_session_set_tls_ca_file          (NymGatewaySession    *self,
+                                                                      const char           *path);
 
 G_END_DECLS

@@ -758,6 +758,170 @@ test_duplicate_session (Fixture       *fixture,
   g_assert_cmpint (nym_gateway_session_get_state (second), ==, NYM_GATEWAY_SESSION_READY);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* wss://: a TLS front for the gateway, as operators run one (spec §1.1)                      */
+
+typedef struct
+{
+  GSocketService  *service;
+  GTlsCertificate *certificate;
+  guint16          port;
+  guint16          target_port;
+} TlsProxy;
+
+static char *
+tls_data_path (const char *name)
+{
+  char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_free (path);
+      path = g_test_build_filename (G_TEST_DIST, "..", "data", name, NULL);
+    }
+  return path;
+}
+
+static void
+on_splice_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  /* Either side closing ends the splice; how it ended does not matter here. */
+  g_io_stream_splice_finish (result, NULL);
+}
+
+static gboolean
+on_tls_incoming (GSocketService    *service,
+                 GSocketConnection *connection,
+                 GObject           *source,
+                 gpointer           user_data)
+{
+  TlsProxy *proxy = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GSocketConnection) upstream = NULL;
+
+  tls = g_tls_server_connection_new (G_IO_STREAM (connection), proxy->certificate, &error);
+  g_assert_no_error (error);
+  upstream = g_socket_client_connect_to_host (client, "127.0.0.1", proxy->target_port, NULL, &error);
+  g_assert_no_error (error);
+  g_io_stream_splice_async (tls, G_IO_STREAM (upstream),
+                            G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
+                            G_PRIORITY_DEFAULT, NULL, on_splice_done, NULL);
+  return TRUE;
+}
+
+static void
+tls_proxy_start (TlsProxy   *proxy,
+                 const char *name,
+                 guint16     target_port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_name = g_strdup_printf ("%s-cert.pem", name);
+  g_autofree char *key_name = g_strdup_printf ("%s-key.pem", name);
+  g_autofree char *cert = tls_data_path (cert_name);
+  g_autofree char *key = tls_data_path (key_name);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+
+  proxy->certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  proxy->target_port = target_port;
+  proxy->service = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (proxy->service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  proxy->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (proxy->service, "incoming", G_CALLBACK (on_tls_incoming), proxy);
+  g_socket_service_start (proxy->service);
+}
+
+static void
+tls_proxy_stop (TlsProxy *proxy)
+{
+  g_socket_service_stop (proxy->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (proxy->service));
+  g_clear_object (&proxy->service);
+  g_clear_object (&proxy->certificate);
+}
+
+/* A wss:// gateway whose certificate chains to the configured authority: the whole session
+ * runs through TLS. The same gateway with the system's authorities (which do not know this
+ * test certificate) is refused, as is a trusted certificate for another host name. */
+static void
+test_wss (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *ca = tls_data_path ("gateway-tls-cert.pem");
+  g_autofree char *url = NULL;
+  g_autofree char *other_ca = tls_data_path ("gateway-tls-other-cert.pem");
+  TlsProxy other_proxy = { 0 };
+  g_autoptr(NymGatewaySession) untrusting = NULL;
+  g_autoptr(NymGatewaySession) wrong_host = NULL;
+  g_autoptr(NymGatewaySession) session = NULL;
+  g_autoptr(NymGatewayRegistration) registration = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TlsProxy proxy = { 0 };
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("GIO has no TLS backend (glib-networking) for the test's TLS front");
+      return;
+    }
+  tls_proxy_start (&proxy, "gateway-tls", localnet_gateway_get_ws_port (fixture->gateway));
+  tls_proxy_start (&other_proxy, "gateway-tls-other", localnet_gateway_get_ws_port (fixture->gateway));
+  url = g_strdup_printf ("wss://127.0.0.1:%u", proxy.port);
+
+  untrusting = session_new_for (fixture, url, localnet_gateway_get_identity_key (fixture->gateway));
+  nym_gateway_session_set_timeout (untrusting, 5);
+  g_assert_false (session_connect (untrusting, NULL, &error));
+  g_assert_error (error, NYM_GATEWAY_ERROR, NYM_GATEWAY_ERROR_NETWORK);
+  g_assert_true (g_str_has_prefix (error->message, "Cannot connect to the gateway at wss://127.0.0.1:"));
+  g_test_message ("Untrusted certificate: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "TLS handshake failed"));
+  g_clear_error (&error);
+  g_assert_true (nym_client_store_load_registration (fixture->store, localnet_gateway_get_identity_key (fixture->gateway),
+                                                     &registration, NULL));
+  g_assert_null (registration);
+
+  /* A certificate the client trusts, but issued to gateway.example, not to 127.0.0.1. */
+  {
+    g_autofree char *other_url = g_strdup_printf ("wss://127.0.0.1:%u", other_proxy.port);
+
+    wrong_host = session_new_for (fixture, other_url, localnet_gateway_get_identity_key (fixture->gateway));
+    nym_gateway_session_set_tls_ca_file (wrong_host, other_ca);
+    nym_gateway_session_set_timeout (wrong_host, 5);
+    g_assert_false (session_connect (wrong_host, NULL, &error));
+    g_assert_error (error, NYM_GATEWAY_ERROR, NYM_GATEWAY_ERROR_NETWORK);
+    g_test_message ("Certificate for another host: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "TLS handshake failed"));
+    g_clear_error (&error);
+  }
+
+  session = session_new_for (fixture, url, localnet_gateway_get_identity_key (fixture->gateway));
+  nym_gateway_session_set_tls_ca_file (session, ca);
+  g_assert_cmpstr (nym_gateway_session_get_tls_ca_file (session), ==, ca);
+  g_assert_true (session_connect (session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nym_gateway_session_get_remaining_bandwidth (session), ==, LOCALNET_GATEWAY_FREE_BANDWIDTH);
+  g_assert_true (nym_client_store_load_registration (fixture->store, localnet_gateway_get_identity_key (fixture->gateway),
+                                                     &registration, NULL));
+  g_assert_nonnull (registration);
+  g_assert_cmpstr (registration->url, ==, url);
+
+  nym_gateway_session_ping_async (session, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (nym_gateway_session_ping_finish (session, result, &error));
+  g_assert_no_error (error);
+  session_close (session);
+  tls_proxy_stop (&proxy);
+  tls_proxy_stop (&other_proxy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +946,7 @@ main (int   argc,
   ADD ("timeout", test_timeout);
   ADD ("cancel", test_cancel);
   ADD ("bad-url", test_bad_url);
+  ADD ("wss", test_wss);
 #undef ADD
   return g_test_run ();
 }
