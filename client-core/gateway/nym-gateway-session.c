@@ -73,6 +73,7 @@ struct _NymGatewaySession
   bool                    rx_binary;
   bool                    closing;
   bool                    claiming;
+  bool                    claim_refused;  /* the gateway said no: do not ask again per packet */
   bool                    tearing_down;
   guint                   protocol_version;
   guint                   timeout_seconds;
@@ -324,6 +325,7 @@ teardown (NymGatewaySession *self)
   self->step = STEP_NONE;
   self->closing = false;
   self->claiming = false;
+  self->claim_refused = false;
 }
 
 static gboolean
@@ -761,13 +763,18 @@ handle_ready_reply (NymGatewaySession *self,
       break;
     case NYM_GATEWAY_REPLY_BANDWIDTH:
       self->claiming = false;
+      self->claim_refused = false;
       disarm_timeout (self);
       set_remaining_bandwidth (self, reply->bandwidth);
       break;
     case NYM_GATEWAY_REPLY_ERROR:
       if (self->claiming)
         {
+          /* §1.10 step 5: e.g. a gateway that takes only zk-nyms. Asking again after every
+           * packet would only repeat the refusal, so the session stops claiming until it
+           * reconnects; packets flow while the gateway still grants them. */
           self->claiming = false;
+          self->claim_refused = true;
           disarm_timeout (self);
         }
       message = g_strdup_printf ("The gateway at %s reported an error: %s", self->url, reply->message);
@@ -789,7 +796,8 @@ handle_ready_reply (NymGatewaySession *self,
       break;
     }
   /* §1.12 step 6. */
-  if (!self->claiming && !self->closing && self->remaining_bandwidth < NYM_GATEWAY_BANDWIDTH_THRESHOLD)
+  if (!self->claiming && !self->claim_refused && !self->closing &&
+      self->remaining_bandwidth < NYM_GATEWAY_BANDWIDTH_THRESHOLD)
     claim_bandwidth (self);
 }
 

@@ -922,6 +922,99 @@ test_wss (Fixture       *fixture,
   tls_proxy_stop (&other_proxy);
 }
 
+/* The client runtime runs the session on its own thread's context (DESIGN.md "Threads and
+ * loops"): everything, lws included, must then happen on that context and none on the main
+ * one, which here runs only the gateway. */
+typedef struct
+{
+  Fixture      *fixture;
+  char         *url;
+  uint8_t       identity[32];
+  GMainContext *main_context;
+  gint          done;           /* atomic */
+  bool          connected;
+  bool          closed;
+  bool          ready_seen_on_thread;
+  bool          callbacks_on_thread;
+} ThreadRun;
+
+static void
+on_thread_result (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ThreadRun *run = user_data;
+
+  *(GAsyncResult **) g_object_get_data (source, "result-slot") = g_object_ref (result);
+  if (g_main_context_is_owner (run->main_context) || !g_main_context_is_owner (g_main_context_get_thread_default ()))
+    run->callbacks_on_thread = false;
+}
+
+static void
+on_thread_state (NymGatewaySession *session,
+                 GParamSpec        *pspec,
+                 ThreadRun         *run)
+{
+  if (nym_gateway_session_get_state (session) == NYM_GATEWAY_SESSION_READY)
+    run->ready_seen_on_thread = g_main_context_is_owner (g_main_context_get_thread_default ()) &&
+                                g_main_context_get_thread_default () != run->main_context;
+}
+
+static gpointer
+session_thread (gpointer user_data)
+{
+  ThreadRun *run = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(NymGatewaySession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = nym_gateway_session_new (run->url, run->identity, run->fixture->keys, run->fixture->store);
+  g_object_set_data (G_OBJECT (session), "result-slot", &result);
+  g_signal_connect (session, "notify::state", G_CALLBACK (on_thread_state), run);
+  run->callbacks_on_thread = true;
+
+  nym_gateway_session_connect_async (session, NULL, on_thread_result, run);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  run->connected = nym_gateway_session_connect_finish (session, result, &error);
+  g_clear_object (&result);
+
+  nym_gateway_session_close_async (session, NULL, on_thread_result, run);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  run->closed = nym_gateway_session_close_finish (session, result, NULL);
+  g_clear_object (&result);
+  g_clear_object (&session);
+
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&run->done, 1);
+  g_main_context_wakeup (run->main_context);
+  return NULL;
+}
+
+static void
+test_own_thread (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  ThreadRun run = { 0 };
+  GThread *thread;
+
+  run.fixture = fixture;
+  run.url = localnet_gateway_dup_ws_url (fixture->gateway);
+  memcpy (run.identity, localnet_gateway_get_identity_key (fixture->gateway), 32);
+  run.main_context = g_main_context_default ();
+  thread = g_thread_new ("session", session_thread, &run);
+  WAIT_UNTIL (g_atomic_int_get (&run.done) == 1);
+  g_thread_join (thread);
+  g_assert_true (run.connected);
+  g_assert_true (run.closed);
+  g_assert_true (run.ready_seen_on_thread);
+  g_assert_true (run.callbacks_on_thread);
+  g_free (run.url);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -947,6 +1040,7 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("bad-url", test_bad_url);
   ADD ("wss", test_wss);
+  ADD ("own-thread", test_own_thread);
 #undef ADD
   return g_test_run ();
 }
