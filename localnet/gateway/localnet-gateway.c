@@ -119,6 +119,11 @@ struct _LocalnetGateway
   guint64               packets_out;
   guint64               acks_forwarded;
   guint64               retransmissions;
+  guint64               registrations;
+  guint64               authentications;
+  guint64               client_packets;
+  guint64               stored_messages;
+  guint64               bandwidth_claims;
 };
 
 G_DEFINE_FINAL_TYPE (LocalnetGateway, localnet_gateway, G_TYPE_OBJECT)
@@ -139,6 +144,11 @@ enum
   PROP_PACKETS_OUT,
   PROP_ACKS_FORWARDED,
   PROP_RETRANSMISSIONS,
+  PROP_REGISTRATIONS,
+  PROP_AUTHENTICATIONS,
+  PROP_CLIENT_PACKETS,
+  PROP_STORED_MESSAGES,
+  PROP_BANDWIDTH_CLAIMS,
   N_PROPS
 };
 
@@ -469,6 +479,7 @@ handle_handshake_final (Session                      *session,
   session->auth_timestamp = 0;
   session_set_authenticated (session, handshake->client_identity, handshake->shared_key);
   g_clear_pointer (&session->handshake, localnet_gateway_handshake_free);
+  count (self, &self->registrations, PROP_REGISTRATIONS);
   session_send_text (session, localnet_gateway_reply_handshake_payload (session->protocol_version, success, 1));
   session_send_text (session, localnet_gateway_reply_register (session->protocol_version));
 }
@@ -509,6 +520,7 @@ finish_authentication (Session *session)
   session_flush_inbox (session);
   session_send_text (session, localnet_gateway_reply_authenticate (session->protocol_version,
                                                                    session->bandwidth));
+  count (self, &self->authentications, PROP_AUTHENTICATIONS);
 }
 
 static void
@@ -623,6 +635,7 @@ handle_claim_bandwidth (Session *session)
   session->bandwidth_expiration = end_of_utc_day ();
   session_save_bandwidth (session);
   session_send_text (session, localnet_gateway_reply_bandwidth (session->bandwidth));
+  count (self, &self->bandwidth_claims, PROP_BANDWIDTH_CLAIMS);
 }
 
 static void
@@ -780,6 +793,7 @@ handle_binary (Session       *session,
     }
 
   count (self, &self->packets_in, PROP_PACKETS_IN);
+  count (self, &self->client_packets, PROP_CLIENT_PACKETS);
   nym_blake3 (forward.packet, forward.packet_len, digest);
   (void) seen_before (self, digest);
 
@@ -1066,6 +1080,8 @@ deliver (LocalnetGateway *self,
     }
   if (!localnet_gateway_store_inbox_add (self->store, address, message, len, &error))
     g_debug ("localnet gateway: %s", error->message);
+  else
+    count (self, &self->stored_messages, PROP_STORED_MESSAGES);
 }
 
 static void
@@ -1470,6 +1486,41 @@ localnet_gateway_get_retransmissions (LocalnetGateway *self)
   return self->retransmissions;
 }
 
+guint64
+localnet_gateway_get_registrations (LocalnetGateway *self)
+{
+  g_return_val_if_fail (LOCALNET_IS_GATEWAY (self), 0);
+  return self->registrations;
+}
+
+guint64
+localnet_gateway_get_authentications (LocalnetGateway *self)
+{
+  g_return_val_if_fail (LOCALNET_IS_GATEWAY (self), 0);
+  return self->authentications;
+}
+
+guint64
+localnet_gateway_get_client_packets (LocalnetGateway *self)
+{
+  g_return_val_if_fail (LOCALNET_IS_GATEWAY (self), 0);
+  return self->client_packets;
+}
+
+guint64
+localnet_gateway_get_stored_messages (LocalnetGateway *self)
+{
+  g_return_val_if_fail (LOCALNET_IS_GATEWAY (self), 0);
+  return self->stored_messages;
+}
+
+guint64
+localnet_gateway_get_bandwidth_claims (LocalnetGateway *self)
+{
+  g_return_val_if_fail (LOCALNET_IS_GATEWAY (self), 0);
+  return self->bandwidth_claims;
+}
+
 static void
 localnet_gateway_dispose (GObject *object)
 {
@@ -1539,6 +1590,21 @@ localnet_gateway_get_property (GObject    *object,
       break;
     case PROP_RETRANSMISSIONS:
       g_value_set_uint64 (value, self->retransmissions);
+      break;
+    case PROP_REGISTRATIONS:
+      g_value_set_uint64 (value, self->registrations);
+      break;
+    case PROP_AUTHENTICATIONS:
+      g_value_set_uint64 (value, self->authentications);
+      break;
+    case PROP_CLIENT_PACKETS:
+      g_value_set_uint64 (value, self->client_packets);
+      break;
+    case PROP_STORED_MESSAGES:
+      g_value_set_uint64 (value, self->stored_messages);
+      break;
+    case PROP_BANDWIDTH_CLAIMS:
+      g_value_set_uint64 (value, self->bandwidth_claims);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1610,6 +1676,11 @@ localnet_gateway_class_init (LocalnetGatewayClass *klass)
   properties[PROP_PACKETS_OUT] = g_param_spec_uint64 ("packets-out", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_ACKS_FORWARDED] = g_param_spec_uint64 ("acks-forwarded", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_RETRANSMISSIONS] = g_param_spec_uint64 ("retransmissions", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_REGISTRATIONS] = g_param_spec_uint64 ("registrations", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_AUTHENTICATIONS] = g_param_spec_uint64 ("authentications", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_CLIENT_PACKETS] = g_param_spec_uint64 ("client-packets", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_STORED_MESSAGES] = g_param_spec_uint64 ("stored-messages", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_BANDWIDTH_CLAIMS] = g_param_spec_uint64 ("bandwidth-claims", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   lws_set_log_level (LLL_ERR | LLL_WARN, on_lws_log);

@@ -22,7 +22,15 @@ G_BEGIN_DECLS
  * sessions now open; "packets-in" = sphinx packets received from clients and on the mix port;
  * "packets-out" = packets forwarded to a next hop (SURB-ACKs included) and pushed to clients;
  * "acks-forwarded" = SURB-ACKs sent on from final hops; "retransmissions" = packets received a
- * second time with identical bytes (or, at the final hop, the same replay tag).
+ * second time with identical bytes (or, at the final hop, the same replay tag); "registrations" =
+ * completed §1.4 handshakes; "authentications" = successful §1.5 authentications from stored
+ * keys; "client-packets" = sphinx packets received from clients over websockets (a subset of
+ * packets-in); "stored-messages" = messages put in the inbox because their client was offline;
+ * "bandwidth-claims" = claimFreeTestnetBandwidth requests granted (§1.10).
+ *
+ * A client's retransmission is a new sphinx packet (fresh route and keys), so the gateway
+ * cannot recognise it by its bytes; with cover traffic off, client-packets still counts
+ * it: it grows after every message arrived only if the client resends something.
  */
 #define LOCALNET_TYPE_GATEWAY (localnet_gateway_get_type ())
 
@@ -53,5 +61,10 @@ guint64          localnet_gateway_get_packets_in        (LocalnetGateway *self);
 guint64          localnet_gateway_get_packets_out       (LocalnetGateway *self);
 guint64          localnet_gateway_get_acks_forwarded    (LocalnetGateway *self);
 guint64          localnet_gateway_get_retransmissions   (LocalnetGateway *self);
+guint64          localnet_gateway_get_registrations     (LocalnetGateway *self);
+guint64          localnet_gateway_get_authentications   (LocalnetGateway *self);
+guint64          localnet_gateway_get_client_packets    (LocalnetGateway *self);
+guint64          localnet_gateway_get_stored_messages   (LocalnetGateway *self);
+guint64          localnet_gateway_get_bandwidth_claims  (LocalnetGateway *self);
 
 G_END_DECLS

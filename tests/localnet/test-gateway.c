@@ -1692,7 +1692,10 @@ test_command (void)
   g_test_trap_subprocess (NULL, 0, 0);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("identity: *\nsphinx-key: *\nws-url: ws://127.0.0.1:*\nmix-address: 127.0.0.1:*\n"
-                             "gateway clients=0 packets-in=0 packets-out=0 acks-forwarded=0 retransmissions=0\n");
+                             "nymph-localnet: ready */localnet.json\n");
+  g_test_trap_assert_stderr ("nymph-localnet: gateway-1 clients=0 registrations=0 authentications=0 "
+                             "client-packets=0 packets-in=0 packets-out=0 acks-forwarded=0 "
+                             "retransmissions=0 stored-messages=0 bandwidth-claims=0\n");
   g_unsetenv ("GATEWAY_COMMAND_TEST");
 }
 

@@ -344,6 +344,122 @@ test_program_single_roles (Fixture       *fixture,
   g_free (stop (api, SIGTERM));
 }
 
+/* Reads stdout up to the readiness line of a single-role gateway, after its facts. */
+static char *
+wait_gateway_ready (Program *program)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (program->out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "nymph-localnet: ready "))
+        return g_strdup (line + strlen ("nymph-localnet: ready "));
+    }
+}
+
+/* The gateway running alone adds itself to localnet.json, so a nym-api in another process
+ * lists it as the entry and exit; restarted on the same ports it keeps its entry, keys and
+ * node id; its --stats-file holds its counters. */
+static void
+test_program_single_gateway (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  const char *api_args[] = { "nym-api", "--dir", fixture->dir, NULL };
+  g_autoptr(Program) api = spawn (fixture, api_args);
+  g_autofree char *json_path = wait_ready (api);
+  g_autofree char *stats_path = g_build_filename (fixture->dir, "stats.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(Program) gateway = NULL;
+  g_autoptr(Program) restarted = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *identity_after = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *address_after = NULL;
+  g_autofree char *ws_port = NULL;
+  g_autofree char *mix_port = NULL;
+  g_autofree char *err = NULL;
+  gint64 id = 0, id_after = 0;
+  const char *api_url;
+
+  api_url = json_object_get_string_member (load_json (json_path, parser), "nym_api_url");
+  {
+    const char *args[] = { "gateway", "--dir", fixture->dir, "--stats-file", stats_path, NULL };
+    g_autofree char *ready = NULL;
+
+    gateway = spawn (fixture, args);
+    ready = wait_gateway_ready (gateway);
+    g_assert_cmpstr (ready, ==, json_path);
+  }
+  identity = node_identity (json_path, "gateway-1", &id, &address);
+  mix_port = g_strdup (strrchr (address, ':') + 1);
+  assert_listening (address);
+  {
+    g_autoptr(JsonParser) json_parser = json_parser_new ();
+    JsonObject *root = load_json (json_path, json_parser);
+    JsonObject *entry = json_object_get_object_member (root, "gateway");
+    const char *url = json_object_get_string_member (entry, "websocket_url");
+
+    g_assert_cmpstr (json_object_get_string_member (entry, "identity"), ==, identity);
+    g_assert_true (g_str_has_prefix (url, "ws://127.0.0.1:"));
+    ws_port = g_strndup (url + strlen ("ws://127.0.0.1:"), strspn (url + strlen ("ws://127.0.0.1:"), "0123456789"));
+  }
+  {
+    g_autoptr(JsonParser) set_parser = json_parser_new ();
+    g_autoptr(JsonParser) gw_parser = json_parser_new ();
+    JsonObject *set = http_get_json (api_url, "v1/nym-nodes/rewarded-set", set_parser);
+    JsonObject *root = http_get_json (api_url, "v2/unstable/nym-nodes/skimmed/entry-gateways?page=0", gw_parser);
+    JsonArray *data = json_object_get_array_member (json_object_get_object_member (root, "nodes"), "data");
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (set, "entry_gateways")), ==, 1);
+    g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (set, "entry_gateways"), 0), ==, id);
+    g_assert_cmpuint (json_array_get_length (data), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (data, 0), "ed25519_identity_pubkey"),
+                     ==, identity);
+  }
+  {
+    g_autoptr(JsonParser) stats_parser = json_parser_new ();
+    JsonObject *stats = load_json (stats_path, stats_parser);
+
+    g_assert_true (json_object_get_boolean_member (stats, "running"));
+    g_assert_cmpint (json_object_get_int_member (stats, "registrations"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (stats, "client_packets"), ==, 0);
+  }
+
+  err = stop (gateway, SIGTERM);
+  g_assert_nonnull (strstr (err, "gateway-1 clients=0 registrations=0 authentications=0"));
+  {
+    g_autoptr(JsonParser) stats_parser = json_parser_new ();
+    JsonObject *stats = load_json (stats_path, stats_parser);
+
+    g_assert_false (json_object_get_boolean_member (stats, "running"));
+  }
+  {
+    const char *args[] = { "gateway", "--dir", fixture->dir, "--ws-port", ws_port, "--mix-port", mix_port, NULL };
+    g_autofree char *ready = NULL;
+
+    restarted = spawn (fixture, args);
+    ready = wait_gateway_ready (restarted);
+  }
+  identity_after = node_identity (json_path, "gateway-1", &id_after, &address_after);
+  g_assert_cmpstr (identity_after, ==, identity);
+  g_assert_cmpint (id_after, ==, id);
+  g_assert_cmpstr (address_after, ==, address);
+  assert_listening (address_after);
+  {
+    g_autoptr(JsonParser) gw_parser = json_parser_new ();
+    JsonObject *root = http_get_json (api_url, "v2/unstable/nym-nodes/skimmed/entry-gateways?page=0", gw_parser);
+    JsonArray *data = json_object_get_array_member (json_object_get_object_member (root, "nodes"), "data");
+
+    g_assert_cmpuint (json_array_get_length (data), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (data, 0), "node_id"), ==, id);
+  }
+  g_free (stop (restarted, SIGINT));
+  g_free (stop (api, SIGTERM));
+}
+
 static void
 test_program_usage (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -357,6 +473,8 @@ test_program_usage (Fixture       *fixture,
     { { "mixnode", "--layer", "1" }, 2, "Usage" },
     { { "mixnode", "--dir", "/nonexistent", "--layer", "4" }, 2, "Usage" },
     { { "nym-api" }, 2, "Usage" },
+    { { "gateway", "--ws-port", "1" }, 2, "Usage" },
+    { { "gateway", "--dir", "/nonexistent", "--index", "0" }, 2, "Usage" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -385,6 +503,7 @@ main (int argc, char *argv[])
   ADD ("/localnet/program/run/sigint", test_program_run, GINT_TO_POINTER (SIGINT));
   ADD ("/localnet/program/two-gateways", test_program_two_gateways, NULL);
   ADD ("/localnet/program/single-roles", test_program_single_roles, NULL);
+  ADD ("/localnet/program/single-gateway", test_program_single_gateway, NULL);
   ADD ("/localnet/program/usage", test_program_usage, NULL);
 #undef ADD
 
