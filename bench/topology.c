@@ -24,13 +24,18 @@ static const char *const paths[] = {
 
 static GHashTable *bodies; /* path → GBytes */
 
+/* Identities must be Ed25519 points (the parser checks); any 32 bytes are an X25519 key. */
 static void
-append_key (GString *out)
+append_key (GString *out,
+            bool     ed25519)
 {
-  uint8_t key[32];
+  uint8_t key[32], secret[64];
   g_autofree char *text = NULL;
 
-  randombytes_buf (key, sizeof key);
+  if (ed25519)
+    crypto_sign_keypair (key, secret);
+  else
+    randombytes_buf (key, sizeof key);
   text = nym_base58_encode (key, sizeof key);
   g_string_append_printf (out, "\"%s\"", text);
 }
@@ -42,10 +47,10 @@ append_skimmed (GString *out,
   bool mix = id <= N_MIXNODES;
 
   g_string_append_printf (out, "{\"node_id\":%u,\"ed25519_identity_pubkey\":", id);
-  append_key (out);
+  append_key (out, true);
   g_string_append_printf (out, ",\"ip_addresses\":[\"10.%u.%u.1\"],\"mix_port\":1789,\"x25519_sphinx_pubkey\":",
                           id / 256, id % 256);
-  append_key (out);
+  append_key (out, false);
   if (mix)
     g_string_append_printf (out, ",\"role\":{\"Mixnode\":{\"layer\":%u}},\"supported_roles\":{\"mixnode\":true,"
                             "\"entry\":false,\"exit_nr\":false,\"exit_ipr\":false},\"entry\":null", (id - 1) % 3 + 1);
@@ -86,9 +91,9 @@ described_body (void)
       g_string_append_printf (out, "%s{\"node_id\":%u,\"description\":{\"host_information\":{\"ip_address\":"
                               "[\"10.%u.%u.1\"],\"hostname\":null,\"keys\":{\"ed25519\":",
                               id == 1 ? "" : ",", id, id / 256, id % 256);
-      append_key (out);
+      append_key (out, true);
       g_string_append (out, ",\"x25519\":");
-      append_key (out);
+      append_key (out, false);
       g_string_append (out, "}},\"declared_role\":{\"mixnode\":false,\"entry\":true,\"exit_nr\":true,\"exit_ipr\":true},"
                             "\"auxiliary_details\":{\"location\":\"PL\"},\"network_requester\":{\"address\":\"a.b@c\","
                             "\"uses_exit_policy\":true},\"ip_packet_router\":{\"address\":\"d.e@f\"},"

@@ -283,6 +283,7 @@ add_node (Fixture          *fixture,
 {
   g_autoptr(GError) error = NULL;
   LocalnetNodeInfo info = { 0 };
+  uint8_t secret[64];
 
   info.name = (char *) name;
   info.kind = kind;
@@ -290,7 +291,8 @@ add_node (Fixture          *fixture,
   /* Nothing connects to the mix ports here; they only have to be distinct. */
   info.mix_port = (guint16) (40000 + localnet_network_get_nodes (fixture->network)->len);
   info.ws_port = ws_port;
-  randombytes_buf (info.identity, 32);
+  /* Identities must be Ed25519 points; any 32 bytes are an X25519 key. */
+  crypto_sign_keypair (info.identity, secret);
   randombytes_buf (info.sphinx_key, 32);
   info.entry = entry;
   info.exit = exit;
@@ -500,7 +502,7 @@ test_parse_fixtures (void)
   g_assert_cmpuint (described->nodes->len, ==, 9);
   desc = g_ptr_array_index (described->nodes, 8);
   g_assert_cmpuint (desc->node_id, ==, 9);
-  g_assert_true (g_str_has_suffix (desc->network_requester_address, "@44U79dz5A372iqTMcu8cQuKdccRrZR3ba3Tif6beBVT8"));
+  g_assert_true (g_str_has_suffix (desc->network_requester_address, "@5HkPZcFceoheni5KaNCC6eDtVRtcZvPgRenyt3ko9NTK"));
   g_assert_true (desc->uses_exit_policy);
   g_assert_nonnull (desc->ip_packet_router_address);
   g_assert_null (desc->authenticator_address);
@@ -1163,10 +1165,14 @@ test_malformed (void)
     { NYM_API_PATH_KEY_ROTATION_INFO, "\"secs\":3600", "\"secs\":\"3600\"", NYM_TOPOLOGY_ERROR_WRONG_TYPE, "“epoch_duration.secs”" },
     { NYM_API_PATH_KEY_ROTATION_INFO, "2026-05-16T10:00:00Z", "yesterday", NYM_TOPOLOGY_ERROR_INVALID_VALUE, "“current_epoch_start”" },
     { NYM_API_PATH_ACTIVE_MIXNODES, "\"node_id\":1,", "\"node_id\":\"1\",", NYM_TOPOLOGY_ERROR_WRONG_TYPE, "“nodes.data[0].node_id”" },
-    { NYM_API_PATH_ACTIVE_MIXNODES, "\"x25519_sphinx_pubkey\":\"2", "\"x25519_sphinx_pubkey\":\"0O", NYM_TOPOLOGY_ERROR_INVALID_KEY, "“nodes.data[0].x25519_sphinx_pubkey”" },
+    { NYM_API_PATH_ACTIVE_MIXNODES, "\"x25519_sphinx_pubkey\":\"4", "\"x25519_sphinx_pubkey\":\"0O", NYM_TOPOLOGY_ERROR_INVALID_KEY, "“nodes.data[0].x25519_sphinx_pubkey”" },
     /* A valid base58 string of the wrong length (here 3 bytes). */
-    { NYM_API_PATH_ACTIVE_MIXNODES, "\"ed25519_identity_pubkey\":\"GquhmDhezVVdkZqGh77J7kQJVCq1uCJRhZwms4B8Dqqa\"",
+    { NYM_API_PATH_ACTIVE_MIXNODES, "\"ed25519_identity_pubkey\":\"DWLWLiQotSodfxLMvCbuYCQ6PxTHTmJEUSnizqxTN2SW\"",
       "\"ed25519_identity_pubkey\":\"2UzHM\"", NYM_TOPOLOGY_ERROR_INVALID_KEY, "not 32" },
+    /* 32 bytes of 0xff: base58 of the right length, but not an Ed25519 point. */
+    { NYM_API_PATH_ACTIVE_MIXNODES, "\"ed25519_identity_pubkey\":\"DWLWLiQotSodfxLMvCbuYCQ6PxTHTmJEUSnizqxTN2SW\"",
+      "\"ed25519_identity_pubkey\":\"JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG\"", NYM_TOPOLOGY_ERROR_INVALID_KEY,
+      "“nodes.data[0].ed25519_identity_pubkey” (“JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG”) is not an Ed25519 public key" },
     { NYM_API_PATH_ACTIVE_MIXNODES, "\"performance\":\"0.97\"", "\"performance\":\"1.5\"", NYM_TOPOLOGY_ERROR_INVALID_VALUE, "“nodes.data[0].performance”" },
     { NYM_API_PATH_ACTIVE_MIXNODES, "\"performance\":\"0.97\"", "\"performance\":[]", NYM_TOPOLOGY_ERROR_WRONG_TYPE, "“nodes.data[0].performance”" },
     { NYM_API_PATH_ACTIVE_MIXNODES, "\"ip_addresses\":[\"10.0.1.1\"]", "\"ip_addresses\":[\"10.0.1.300\"]", NYM_TOPOLOGY_ERROR_INVALID_VALUE, "“nodes.data[0].ip_addresses[0]”" },
