@@ -48,4 +48,5 @@ const out = {
     supportedRoles: node.supportedRoles,
   })),
 };
-process.stdout.write(JSON.stringify(out) + '\n');
+// The wasm client keeps its HTTP connection open; exit once the answer is written.
+process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
