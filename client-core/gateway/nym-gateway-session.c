@@ -1354,6 +1354,9 @@ nym_gateway_session_close_async (NymGatewaySession   *self,
     }
   self->closing = true;
   self->claiming = false;
+  /* A connect cut short must not go on to "ready" from replies still on their way. */
+  if (self->step != STEP_READY)
+    self->step = STEP_NONE;
   self->close_task = g_steal_pointer (&task);
   arm_timeout (self, "close the connection");
   lws_callback_on_writable (self->wsi);

@@ -708,6 +708,31 @@ test_cancel (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* Closing while the connect is still running: the connect fails as cancelled, the session
+ * never reports "ready", and it ends "disconnected". */
+static void
+test_close_while_connecting (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(NymGatewaySession) session = session_new (fixture);
+  g_autoptr(GAsyncResult) connect_result = NULL;
+  g_autoptr(GAsyncResult) close_result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  nym_gateway_session_connect_async (session, NULL, on_async_done, &connect_result);
+  /* Let the websocket open and the first exchange start. */
+  WAIT_UNTIL (fixture->states->len >= 2);
+  nym_gateway_session_close_async (session, NULL, on_async_done, &close_result);
+  WAIT_UNTIL (connect_result != NULL && close_result != NULL);
+  g_assert_false (nym_gateway_session_connect_finish (session, connect_result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (nym_gateway_session_close_finish (session, close_result, NULL));
+  spin (200);
+  g_assert_cmpint (nym_gateway_session_get_state (session), ==, NYM_GATEWAY_SESSION_DISCONNECTED);
+  for (guint i = 0; i < fixture->states->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (fixture->states, i), !=, "ready");
+}
+
 static void
 test_bad_url (Fixture       *fixture,
               gconstpointer  data)
@@ -1039,6 +1064,7 @@ main (int   argc,
   ADD ("timeout", test_timeout);
   ADD ("cancel", test_cancel);
   ADD ("bad-url", test_bad_url);
+  ADD ("close-while-connecting", test_close_while_connecting);
   ADD ("wss", test_wss);
   ADD ("own-thread", test_own_thread);
 #undef ADD
