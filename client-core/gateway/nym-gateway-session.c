@@ -18,6 +18,8 @@
 #define MAX_MESSAGE_LEN (1024 * 1024)
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define PING_TAG_LEN 8
+/* Half the gateway's max_request_timestamp_skew (§1.5, 120 s). */
+#define AUTH_MAX_AHEAD_SECONDS 60
 
 typedef enum
 {
@@ -490,8 +492,10 @@ start_authentication (NymGatewaySession *self)
   nym_random_bytes (nonce, sizeof nonce);
   /* The gateway takes only a timestamp strictly newer than the last one it accepted (its
    * replay check), in whole seconds: a reconnect within the same second would be refused,
-   * so the clock is nudged forward, well within the 120 s skew it allows. */
+   * so the clock is nudged forward, well within the 120 s skew it allows. A stored time far
+   * ahead (our clock was wrong then) is not followed beyond that window. */
   timestamp = MAX (unix_now (), self->registration->last_authenticated + 1);
+  timestamp = MIN (timestamp, unix_now () + AUTH_MAX_AHEAD_SECONDS);
   self->auth_timestamp = timestamp;
   if (!nym_gateway_auth_request_build (&request, (uint8_t) self->protocol_version,
                                        self->keys->identity_public, self->keys->identity_secret,
@@ -674,6 +678,29 @@ step_request_name (Step step)
     }
 }
 
+/* §1.5: the gateway has no key for us (it lost its database, or we were forgotten). The stored
+ * key is useless, so it is dropped and the next connect registers anew; a gateway that merely
+ * claims this cannot gain anything, since registering needs its identity key (§1.4 step 5). */
+static void
+forget_registration (NymGatewaySession *self,
+                     const char        *gateway_message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->registration, nym_gateway_registration_free);
+  if (self->store != NULL &&
+      !nym_client_store_remove_registration (self->store, self->gateway_identity, &error))
+    {
+      g_prefix_error (&error, "The gateway at %s no longer knows this client (%s), and ", self->url,
+                      gateway_message);
+      session_fail (self, g_steal_pointer (&error));
+      return;
+    }
+  fail_with (self, NYM_GATEWAY_ERROR_REFUSED,
+             "The gateway at %s no longer knows this client (%s); the old registration was dropped "
+             "and the next connection registers anew", self->url, gateway_message);
+}
+
 /* While connecting, each step waits for one reply type; `send` replies and pushed frames
  * that arrive meanwhile are normal traffic (§1.7 client rule). */
 static void
@@ -684,6 +711,12 @@ handle_connect_reply (NymGatewaySession *self,
     {
     case NYM_GATEWAY_REPLY_ERROR:
     case NYM_GATEWAY_REPLY_HANDSHAKE_ERROR:
+      if (self->step == STEP_AUTHENTICATE && reply->message != NULL &&
+          strstr (reply->message, "not registered") != NULL)
+        {
+          forget_registration (self, reply->message);
+          return;
+        }
       if (self->step != STEP_AUTHENTICATE && self->step != STEP_BANDWIDTH)
         g_clear_pointer (&self->registration, nym_gateway_registration_free);
       fail_with (self, NYM_GATEWAY_ERROR_REFUSED, "The gateway at %s refused the %s: %s",

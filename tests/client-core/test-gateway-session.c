@@ -621,7 +621,8 @@ test_bad_gateway_signature (Fixture       *fixture,
 }
 
 /* A stored key the gateway does not know (it lost its database, or the store was copied):
- * AuthenticateV2 is refused with the gateway's own words. */
+ * AuthenticateV2 is refused with the gateway's own words, the dead registration is dropped,
+ * and the next connect registers anew. */
 static void
 test_unknown_registration (Fixture       *fixture,
                            gconstpointer  data)
@@ -639,8 +640,51 @@ test_unknown_registration (Fixture       *fixture,
   g_assert_false (session_connect (session, NULL, &error));
   g_assert_error (error, NYM_GATEWAY_ERROR, NYM_GATEWAY_ERROR_REFUSED);
   g_assert_true (g_str_has_prefix (error->message, "The gateway at "));
-  g_assert_nonnull (strstr (error->message, "refused the authentication"));
+  g_assert_nonnull (strstr (error->message, "no longer knows this client (client is not registered)"));
   g_assert_cmpint (nym_gateway_session_get_state (session), ==, NYM_GATEWAY_SESSION_FAILED);
+  g_clear_error (&error);
+  g_clear_pointer (&fake, nym_gateway_registration_free);
+  g_assert_true (nym_client_store_load_registration (fixture->store, localnet_gateway_get_identity_key (fixture->gateway),
+                                                     &fake, &error));
+  g_assert_null (fake);
+
+  g_ptr_array_set_size (fixture->states, 0);
+  g_assert_true (session_connect (session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (fixture->states, 1), ==, "registering");
+  g_assert_true (nym_client_store_load_registration (fixture->store, localnet_gateway_get_identity_key (fixture->gateway),
+                                                     &fake, &error));
+  g_assert_nonnull (fake);
+  g_assert_false (sodium_memcmp (fake->shared_key, key, 32) == 0);
+}
+
+/* A store that says the last authentication was far in the future (the clock was wrong
+ * then): the next timestamp stays within the gateway's 120 s skew, so it is still accepted. */
+static void
+test_future_timestamp (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(NymGatewaySession) first = ready_session (fixture);
+  g_autoptr(NymGatewaySession) second = NULL;
+  g_autoptr(NymGatewayRegistration) registration = NULL;
+  g_autoptr(NymGatewayRegistration) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session_close (first);
+  g_assert_true (nym_client_store_load_registration (fixture->store, localnet_gateway_get_identity_key (fixture->gateway),
+                                                     &registration, &error));
+  /* 10 minutes ahead: beyond the gateway's 120 s skew. */
+  registration->last_authenticated = (guint64) (g_get_real_time () / G_USEC_PER_SEC) + 600;
+  g_assert_true (nym_client_store_save_registration (fixture->store, registration, &error));
+
+  second = session_new (fixture);
+  g_assert_true (session_connect (second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (nym_client_store_load_registration (fixture->store, localnet_gateway_get_identity_key (fixture->gateway),
+                                                     &after, NULL));
+  g_assert_nonnull (after);
+  g_assert_cmpmem (after->shared_key, 32, registration->shared_key, 32);
+  g_assert_cmpuint (after->last_authenticated, <=, (guint64) (g_get_real_time () / G_USEC_PER_SEC) + 60);
 }
 
 /* A TCP listener that accepts and then says nothing: every wait has a timeout. */
@@ -1061,6 +1105,7 @@ main (int   argc,
   ADD ("gateway-gone", test_gateway_gone);
   ADD ("bad-gateway-signature", test_bad_gateway_signature);
   ADD ("unknown-registration", test_unknown_registration);
+  ADD ("future-timestamp", test_future_timestamp);
   ADD ("timeout", test_timeout);
   ADD ("cancel", test_cancel);
   ADD ("bad-url", test_bad_url);
