@@ -537,6 +537,44 @@ test_bandwidth_claim (Fixture       *fixture,
   g_assert_cmpint (nym_gateway_session_get_state (session), ==, NYM_GATEWAY_SESSION_READY);
 }
 
+/* §1.7/§1.10: a packet the gateway cannot pay for comes back as typedError out_of_bandwidth,
+ * which is reported (not fatal) and followed by a new claim; then packets flow again. */
+static void
+test_out_of_bandwidth (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const uint8_t loopback[4] = { 127, 0, 0, 1 };
+  const gint64 grant = 3000;
+  g_autoptr(NymGatewaySession) session = NULL;
+  g_autoptr(GBytes) packet = packet_for_sink (fixture);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = localnet_gateway_dup_ws_url (fixture->gateway);
+  g_autofree char *expected = NULL;
+  NymNodeAddress first_hop;
+
+  localnet_gateway_set_free_bandwidth (fixture->gateway, grant);
+  session = ready_session (fixture);
+  g_assert_cmpint (nym_gateway_session_get_remaining_bandwidth (session), ==, grant);
+
+  /* Two packets written together: the gateway pays the first and has 587 bytes for the second. */
+  nym_node_address_init_ipv4 (&first_hop, loopback, fixture->sink.port);
+  for (int i = 0; i < 2; i++)
+    g_assert_true (nym_gateway_session_send_packet (session, &first_hop, g_bytes_get_data (packet, NULL),
+                                                    g_bytes_get_size (packet), NYM_KEY_ROTATION_ODD, &error));
+  expected = g_strdup_printf ("The gateway at %s dropped a packet: it needed 2413 bytes of bandwidth and had 587", url);
+  WAIT_UNTIL (g_strcmp0 (nym_gateway_session_get_error_message (session), expected) == 0);
+  g_assert_cmpint (nym_gateway_session_get_state (session), ==, NYM_GATEWAY_SESSION_READY);
+  g_assert_cmpuint (nym_gateway_session_get_packets_acknowledged (session), ==, 1);
+  /* The claim that followed tops it up again. */
+  WAIT_UNTIL (nym_gateway_session_get_remaining_bandwidth (session) == grant);
+  WAIT_UNTIL (fixture->sink.frames->len == 1);
+
+  g_assert_true (nym_gateway_session_send_packet (session, &first_hop, g_bytes_get_data (packet, NULL),
+                                                  g_bytes_get_size (packet), NYM_KEY_ROTATION_ODD, &error));
+  WAIT_UNTIL (fixture->sink.frames->len == 2);
+  WAIT_UNTIL (nym_gateway_session_get_packets_acknowledged (session) == 2);
+}
+
 static void
 on_ping_done (GObject      *source,
               GAsyncResult *result,
@@ -1100,6 +1138,7 @@ main (int   argc,
   ADD ("received", test_received);
   ADD ("received-after-reconnect", test_received_after_reconnect);
   ADD ("bandwidth-claim", test_bandwidth_claim);
+  ADD ("out-of-bandwidth", test_out_of_bandwidth);
   ADD ("ping", test_ping);
   ADD ("duplicate-session", test_duplicate_session);
   ADD ("gateway-gone", test_gateway_gone);
