@@ -44,8 +44,11 @@ await runCases([
       assert.match(first.address, new RegExp(`@${info.gateway.identity}$`));
       // Connection 1 registers (§1.4), connection 2 authenticates with the new key (§1.5) and,
       // finding no bandwidth, claims the free allowance (§1.10).
-      let stats = await network.waitStats((s) => s.authentications === 1, 10000, 'first authentication');
+      await network.waitStats((s) => s.authentications === 1 && s.bandwidth_claims >= 1, 10000,
+        'first authentication and bandwidth claim');
+      let stats = await network.settledStats();
       assert.equal(stats.registrations, 1);
+      assert.equal(stats.authentications, 1);
       assert.equal(stats.bandwidth_claims, 1);
       const hello = Buffer.from('hello from the first client');
       await send(first, hello, first.address);
@@ -58,7 +61,9 @@ await runCases([
       aliceInbox = new Inbox();
       alice = await startClient(nym, clientOptions(info, aliceId), aliceInbox.onMessage);
       assert.equal(alice.address, first.address, 'same clientId, same keys, same address');
-      stats = await network.waitStats((s) => s.authentications === 2, 10000, 'second authentication');
+      await network.waitStats((s) => s.authentications === 2, 10000, 'second authentication');
+      stats = await network.settledStats();
+      assert.equal(stats.authentications, 2);
       assert.equal(stats.registrations, 1, 'the second client authenticated and did not register again');
       assert.equal(stats.bandwidth_claims, 1, 'the stored bandwidth carried over, no second claim');
       assert.equal(stats.clients, 1);
@@ -81,9 +86,10 @@ await runCases([
       // retransmission of one). The gateway is also their last hop and sends each packet's
       // SURB-ACK back towards the client; once it has done that for every packet, the client
       // must not send anything more: a retransmission would mean an ack did not reach it.
-      const delivered = await network.waitStats(
-        (s) => s.acks_forwarded - before.acks_forwarded === s.client_packets - before.client_packets,
-        30000, 'a SURB-ACK forwarded for every packet');
+      const acked = (s) => s.acks_forwarded - before.acks_forwarded === s.client_packets - before.client_packets;
+      await network.waitStats(acked, 30000, 'a SURB-ACK forwarded for every packet');
+      const delivered = await network.settledStats();
+      assert.ok(acked(delivered), `every packet acknowledged: ${JSON.stringify(delivered)}`);
       const packets = delivered.client_packets - before.client_packets;
       assert.ok(packets >= 20 + 24, `at least one packet per message and ~25 for 50 KB, got ${packets}`);
       // Unacked packets are resent about every 1.7 s (wasm-peer.md); wait several rounds.
@@ -123,7 +129,7 @@ await runCases([
       assert.equal(killed.signal, 'SIGKILL');
       await dropClient(bob);
       await network.startGateway();
-      let stats = network.stats();
+      let stats = await network.settledStats();
       assert.equal(stats.clients, 0);
 
       await nextSecond();
@@ -139,7 +145,9 @@ await runCases([
       for (const m of fromBob) await send(bobAgain, m, alice.address);
       await inbox.waitFor(fromBob, 60000, 'bob reaches alice after both reconnected');
 
-      stats = await network.waitStats((s) => s.authentications === 2, 10000, 'both authenticated');
+      await network.waitStats((s) => s.authentications === 2, 10000, 'both authenticated');
+      stats = await network.settledStats();
+      assert.equal(stats.authentications, 2);
       assert.equal(stats.registrations, 0, 'the restarted gateway kept both registrations');
       assert.equal(stats.bandwidth_claims, 0, 'and their bandwidth');
       await dropClient(bobAgain);

@@ -197,6 +197,12 @@ export class SplitLocalnet {
     return JSON.parse(fs.readFileSync(this.statsPath, 'utf8'));
   }
 
+  // The counters once every change so far has reached the file (it is rewritten within 50 ms).
+  async settledStats() {
+    await sleep(300);
+    return this.stats();
+  }
+
   // Waits until the gateway's counters satisfy check (they are rewritten within 50 ms of a change).
   async waitStats(check, ms, what) {
     const deadline = Date.now() + ms;
