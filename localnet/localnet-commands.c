@@ -237,11 +237,9 @@ localnet_run_command (int    argc,
   for (guint i = 0; i < gateway_nodes->len; i++)
     {
       LocalnetGateway *gateway = g_ptr_array_index (gateway_nodes, i);
+      g_autofree char *summary = localnet_gateway_dup_summary (gateway);
 
-      fprintf (stderr, "nymph-localnet: gateway-%u clients=%u packets-in=%" G_GUINT64_FORMAT
-               " packets-out=%" G_GUINT64_FORMAT " acks-forwarded=%" G_GUINT64_FORMAT "\n",
-               i + 1, localnet_gateway_get_clients (gateway), localnet_gateway_get_packets_in (gateway),
-               localnet_gateway_get_packets_out (gateway), localnet_gateway_get_acks_forwarded (gateway));
+      fprintf (stderr, "nymph-localnet: gateway-%u %s\n", i + 1, summary);
       localnet_gateway_stop (gateway);
     }
   fprintf (stderr, "nymph-localnet: nym-api requests=%" G_GUINT64_FORMAT "\n",

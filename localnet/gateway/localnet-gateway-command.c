@@ -90,15 +90,9 @@ print_summary (FILE            *out,
                const char      *name,
                LocalnetGateway *gateway)
 {
-  fprintf (out, "nymph-localnet: %s clients=%u registrations=%" G_GUINT64_FORMAT " authentications=%"
-           G_GUINT64_FORMAT " client-packets=%" G_GUINT64_FORMAT " packets-in=%" G_GUINT64_FORMAT
-           " packets-out=%" G_GUINT64_FORMAT " acks-forwarded=%" G_GUINT64_FORMAT " retransmissions=%"
-           G_GUINT64_FORMAT " stored-messages=%" G_GUINT64_FORMAT " bandwidth-claims=%" G_GUINT64_FORMAT "\n",
-           name, localnet_gateway_get_clients (gateway), localnet_gateway_get_registrations (gateway),
-           localnet_gateway_get_authentications (gateway), localnet_gateway_get_client_packets (gateway),
-           localnet_gateway_get_packets_in (gateway), localnet_gateway_get_packets_out (gateway),
-           localnet_gateway_get_acks_forwarded (gateway), localnet_gateway_get_retransmissions (gateway),
-           localnet_gateway_get_stored_messages (gateway), localnet_gateway_get_bandwidth_claims (gateway));
+  g_autofree char *summary = localnet_gateway_dup_summary (gateway);
+
+  fprintf (out, "nymph-localnet: %s %s\n", name, summary);
   fflush (out);
 }
 

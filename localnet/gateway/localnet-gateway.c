@@ -1521,6 +1521,20 @@ localnet_gateway_get_bandwidth_claims (LocalnetGateway *self)
   return self->bandwidth_claims;
 }
 
+char *
+localnet_gateway_dup_summary (LocalnetGateway *self)
+{
+  g_return_val_if_fail (LOCALNET_IS_GATEWAY (self), NULL);
+  return g_strdup_printf ("clients=%u registrations=%" G_GUINT64_FORMAT " authentications=%" G_GUINT64_FORMAT
+                          " client-packets=%" G_GUINT64_FORMAT " packets-in=%" G_GUINT64_FORMAT
+                          " packets-out=%" G_GUINT64_FORMAT " acks-forwarded=%" G_GUINT64_FORMAT
+                          " retransmissions=%" G_GUINT64_FORMAT " stored-messages=%" G_GUINT64_FORMAT
+                          " bandwidth-claims=%" G_GUINT64_FORMAT,
+                          localnet_gateway_get_clients (self), self->registrations, self->authentications,
+                          self->client_packets, self->packets_in, self->packets_out, self->acks_forwarded,
+                          self->retransmissions, self->stored_messages, self->bandwidth_claims);
+}
+
 static void
 localnet_gateway_dispose (GObject *object)
 {

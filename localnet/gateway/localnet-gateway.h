@@ -66,5 +66,7 @@ guint64          localnet_gateway_get_authentications   (LocalnetGateway *self);
 guint64          localnet_gateway_get_client_packets    (LocalnetGateway *self);
 guint64          localnet_gateway_get_stored_messages   (LocalnetGateway *self);
 guint64          localnet_gateway_get_bandwidth_claims  (LocalnetGateway *self);
+/* Every counter as `clients=N registrations=N …`, the line nymph-localnet prints when it stops. */
+char            *localnet_gateway_dup_summary           (LocalnetGateway *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -885,9 +885,15 @@ test_register_and_authenticate (Fixture       *fixture,
   g_autoptr(TestClient) client = authenticated_client (fixture);
 
   g_assert_cmpuint (localnet_gateway_get_clients (fixture->gateway), ==, 1);
+  g_assert_cmpuint (localnet_gateway_get_registrations (fixture->gateway), ==, 1);
+  g_assert_cmpuint (localnet_gateway_get_bandwidth_claims (fixture->gateway), ==, 0);
   g_assert_cmpint (client_claim (client), ==, LOCALNET_GATEWAY_FREE_BANDWIDTH);
+  g_assert_cmpuint (localnet_gateway_get_bandwidth_claims (fixture->gateway), ==, 1);
   client_close (client);
   WAIT_UNTIL (localnet_gateway_get_clients (fixture->gateway) == 0);
+  /* authenticated_client registers on one connection and authenticates on a second. */
+  g_assert_cmpuint (localnet_gateway_get_authentications (fixture->gateway), ==, 1);
+  g_assert_cmpuint (localnet_gateway_get_client_packets (fixture->gateway), ==, 0);
 }
 
 /* §1.11: errors before authentication are answered with `error` and a closed connection. */
@@ -1183,6 +1189,7 @@ test_forward (Fixture       *fixture,
     g_byte_array_set_size (fixture->mix.bytes, 0);
   }
   g_assert_cmpuint (localnet_gateway_get_packets_in (fixture->gateway), ==, 3);
+  g_assert_cmpuint (localnet_gateway_get_client_packets (fixture->gateway), ==, 3);
   g_assert_cmpuint (localnet_gateway_get_packets_out (fixture->gateway), ==, 3);
   g_assert_cmpuint (localnet_gateway_get_retransmissions (fixture->gateway), ==, 0);
 
@@ -1194,6 +1201,7 @@ test_forward (Fixture       *fixture,
     reply = client_next_json (client, NULL);
     assert_type (reply, "send");
     g_assert_cmpuint (localnet_gateway_get_retransmissions (fixture->gateway), ==, 1);
+    g_assert_cmpuint (localnet_gateway_get_client_packets (fixture->gateway), ==, 4);
   }
 }
 
@@ -1286,6 +1294,8 @@ test_final_hop_offline (Fixture       *fixture,
       send_to_mix_port (fixture, NYM_PACKET_SIZE_REGULAR, packet);
     }
   WAIT_UNTIL (localnet_gateway_get_acks_forwarded (fixture->gateway) == 3);
+  g_assert_cmpuint (localnet_gateway_get_stored_messages (fixture->gateway), ==, 3);
+  g_assert_cmpuint (localnet_gateway_get_client_packets (fixture->gateway), ==, 0);
 
   if (restart)
     {
@@ -1297,6 +1307,10 @@ test_final_hop_offline (Fixture       *fixture,
   client = client_reconnect (fixture->gateway, first);
   reply = client_authenticate (client, now_seconds (), pushed);
   g_assert_cmpuint (pushed->len, ==, 3);
+  /* A restarted gateway counts from zero; it authenticated the client without a new registration. */
+  g_assert_cmpuint (localnet_gateway_get_authentications (fixture->gateway), ==, 1);
+  g_assert_cmpuint (localnet_gateway_get_registrations (fixture->gateway), ==, restart ? 0 : 1);
+  g_assert_cmpuint (localnet_gateway_get_stored_messages (fixture->gateway), ==, restart ? 0 : 3);
   for (int i = 0; i < 3; i++)
     assert_pushed (client, g_ptr_array_index (pushed, i), payloads[i], sizeof payloads[i]);
 
@@ -1311,6 +1325,7 @@ test_final_hop_offline (Fixture       *fixture,
     again = client_reconnect (fixture->gateway, first);
     second = client_authenticate (again, now_seconds () + 1, none);
     g_assert_cmpuint (none->len, ==, 0);
+    g_assert_cmpuint (localnet_gateway_get_authentications (fixture->gateway), ==, 2);
   }
 }
 
