@@ -136,6 +136,7 @@ await runCases([
       const inbox = new Inbox();
       alice = await startClient(nym, clientOptions(info, aliceId), inbox.onMessage);
       await inbox.waitFor(queued, 30000, 'the stored messages after the restart');
+      for (const m of queued) assert.equal(inbox.received.filter((r) => r.equals(m)).length, 1, 'each stored message once');
       const own = [1, 2000, 9000].map(randomMessage);
       for (const m of own) await send(alice, m, alice.address);
       await inbox.waitFor(own, 60000, 'messages sent after reconnecting');
