@@ -1,0 +1,1143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The mixnet client thread: start-up, the main Poisson stream, retransmission on late acks, reassembly and reconnection (spec nym-gateway.md §4, nym-packet.md §17–§21). */
+#include "config.h"
+
+#include <string.h>
+
+#include "runtime/nym-client-runtime.h"
+
+#include "crypto/nym-base58.h"
+#include "gateway/nym-client-store.h"
+#include "gateway/nym-gateway-session.h"
+#include "packet/nym-ack.h"
+#include "packet/nym-fragment.h"
+#include "packet/nym-message.h"
+#include "packet/nym-packet-preparer.h"
+#include "packet/nym-poisson.h"
+#include "packet/nym-reassembler.h"
+#include "packet/nym-receiver.h"
+#include "topology/nym-api-client.h"
+#include "topology/nym-topology-refresher.h"
+
+G_DEFINE_ENUM_TYPE (NymClientState, nym_client_state,
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_OFF, "off"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_FETCHING_TOPOLOGY, "fetching-topology"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_REGISTERING, "registering"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_CLAIMING_BANDWIDTH, "claiming-bandwidth"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_READY, "ready"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_RECONNECTING, "reconnecting"),
+  G_DEFINE_ENUM_VALUE (NYM_CLIENT_STATE_ERROR, "error"))
+
+/* How long stop waits for the gateway to acknowledge the close before giving up on it. */
+#define STOP_GRACE_MS 3000
+/* Counters are reported at most this often, so a busy stream does not flood the caller. */
+#define STATS_INTERVAL_MS 100
+/* Incomplete messages are looked at this often and dropped after the §17 timeout. */
+#define REASSEMBLY_SWEEP_S 60
+
+/* The caller's side of the event channel. It outlives the runtime while events are still
+ * queued on the caller's context; "alive" is cleared when the runtime is freed, so that an
+ * event delivered later is dropped instead of reaching a caller that has gone. */
+typedef struct
+{
+  gatomicrefcount    ref;
+  gint               alive;
+  NymClientEventFunc func;
+  gpointer           user_data;
+} Reporter;
+
+typedef enum
+{
+  COMMAND_SEND,
+  COMMAND_SET_COVER,
+  COMMAND_STOP,
+} CommandKind;
+
+typedef struct
+{
+  CommandKind  kind;
+  NymRecipient recipient;
+  GBytes      *data;
+  bool         cover_traffic;
+} Command;
+
+/* One fragment on its way: in the send queue, waiting for its ack, or both (a late ack can
+ * still arrive for a fragment queued again). Freed when it is in neither place. */
+typedef struct
+{
+  NymRecipient recipient;
+  NymFragment *fragment;
+  guint64      id;             /* the 5-byte fragment id as a number, the table key */
+  guint        ack_timer;
+  bool         in_queue;
+  bool         in_table;
+} OutFragment;
+
+struct _NymClientRuntime
+{
+  /* Fixed at creation. */
+  NymClientRuntimeConfig config;
+  GMainContext          *report_context;
+  Reporter              *reporter;
+  GMainContext          *context;
+  GMainLoop             *loop;
+  GAsyncQueue           *commands;   /* Command *, posted from any thread */
+  GThread               *thread;
+  gint                   started;
+  gint                   retransmissions;
+  gint                   unacked;
+
+  /* Owned by the runtime thread; touched only on context. */
+  NymClientState         state;
+  char                  *error_message;
+  char                  *gateway_text;
+  char                  *address;
+  bool                   cover_traffic;
+  bool                   stopping;
+  bool                   ever_ready;
+  GCancellable          *cancellable;
+  NymClientStore        *store;
+  NymClientKeys         *keys;
+  NymApiClient          *api;
+  NymTopologyRefresher  *refresher;
+  NymTopologySnapshot   *snapshot;
+  NymTopologyNodeInfo   *gateway;
+  NymRecipient           self_address;
+  NymGatewaySession     *session;
+  GQueue                 queue;      /* OutFragment *, head is sent next */
+  GHashTable            *unacked_table; /* &OutFragment.id → OutFragment * */
+  NymReassembler        *reassembler;
+  guint                  stream_timer;
+  guint                  reconnect_timer;
+  guint                  reconnect_ms;
+  guint                  stats_timer;
+  guint                  sweep_timer;
+  guint64                bytes_sent;
+  guint64                bytes_received;
+  guint64                packets_sent;
+  guint64                packets_received;
+};
+
+static void stream_kick (NymClientRuntime *self);
+
+/* Events. */
+
+static Reporter *
+reporter_ref (Reporter *reporter)
+{
+  g_atomic_ref_count_inc (&reporter->ref);
+  return reporter;
+}
+
+static void
+reporter_unref (Reporter *reporter)
+{
+  if (g_atomic_ref_count_dec (&reporter->ref))
+    g_free (reporter);
+}
+
+typedef struct
+{
+  Reporter      *reporter;
+  NymClientEvent event;
+  char          *error_message;
+  char          *gateway;
+  char          *address;
+} PendingEvent;
+
+static void
+pending_event_free (gpointer data)
+{
+  PendingEvent *pending = data;
+
+  reporter_unref (pending->reporter);
+  g_free (pending->error_message);
+  g_free (pending->gateway);
+  g_free (pending->address);
+  g_clear_pointer (&pending->event.message, g_bytes_unref);
+  g_free (pending);
+}
+
+static gboolean
+deliver_event (gpointer data)
+{
+  PendingEvent *pending = data;
+
+  if (g_atomic_int_get (&pending->reporter->alive))
+    pending->reporter->func (&pending->event, pending->reporter->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report (NymClientRuntime   *self,
+        NymClientEventKind  kind,
+        GBytes             *message)
+{
+  PendingEvent *pending = g_new0 (PendingEvent, 1);
+  GSource *source;
+
+  pending->reporter = reporter_ref (self->reporter);
+  pending->error_message = g_strdup (self->error_message);
+  pending->gateway = g_strdup (self->gateway_text);
+  pending->address = g_strdup (self->address);
+  pending->event.kind = kind;
+  pending->event.state = self->state;
+  pending->event.error_message = pending->error_message;
+  pending->event.gateway = pending->gateway;
+  pending->event.address = pending->address;
+  pending->event.bytes_sent = self->bytes_sent;
+  pending->event.bytes_received = self->bytes_received;
+  pending->event.packets_sent = self->packets_sent;
+  pending->event.packets_received = self->packets_received;
+  pending->event.message = message != NULL ? g_bytes_ref (message) : NULL;
+
+  /* An idle source rather than g_main_context_invoke, so that events keep their order even
+   * when the report context happens to be owned by this thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_event, pending, pending_event_free);
+  g_source_attach (source, self->report_context);
+  g_source_unref (source);
+}
+
+static void
+set_state (NymClientRuntime *self,
+           NymClientState    state,
+           const char       *error_message)
+{
+  if (self->state == state && g_strcmp0 (self->error_message, error_message) == 0)
+    return;
+  self->state = state;
+  g_free (self->error_message);
+  self->error_message = g_strdup (error_message);
+  report (self, NYM_CLIENT_EVENT_STATE, NULL);
+}
+
+static gboolean
+on_stats_timer (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  self->stats_timer = 0;
+  report (self, NYM_CLIENT_EVENT_STATS, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+add_timeout (NymClientRuntime *self,
+             guint             ms,
+             GSourceFunc       func)
+{
+  GSource *source = g_timeout_source_new (ms);
+  guint id;
+
+  g_source_set_callback (source, func, self, NULL);
+  id = g_source_attach (source, self->context);
+  g_source_unref (source);
+  return id;
+}
+
+static void
+clear_source (guint *id)
+{
+  if (*id != 0)
+    {
+      GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), *id);
+
+      if (source != NULL)
+        g_source_destroy (source);
+      *id = 0;
+    }
+}
+
+static void
+stats_changed (NymClientRuntime *self)
+{
+  if (self->stats_timer == 0)
+    self->stats_timer = add_timeout (self, STATS_INTERVAL_MS, on_stats_timer);
+}
+
+/* Fragments in flight. */
+
+static guint64
+fragment_id_key (const uint8_t id[static 5])
+{
+  guint64 key = 0;
+
+  for (size_t i = 0; i < 5; i++)
+    key = (key << 8) | id[i];
+  return key;
+}
+
+static void
+out_fragment_release (OutFragment *out)
+{
+  if (out->in_queue || out->in_table)
+    return;
+  clear_source (&out->ack_timer);
+  nym_fragment_free (out->fragment);
+  g_free (out);
+}
+
+static void
+table_forget (NymClientRuntime *self,
+              OutFragment      *out)
+{
+  if (!out->in_table)
+    return;
+  g_hash_table_remove (self->unacked_table, &out->id);
+  out->in_table = false;
+  clear_source (&out->ack_timer);
+  g_atomic_int_set (&self->unacked, (gint) g_hash_table_size (self->unacked_table));
+}
+
+typedef struct
+{
+  NymClientRuntime *self;
+  OutFragment      *out;
+} AckWait;
+
+/* §19, §4.1: no ack in time means the packet (or its ack) was lost; the fragment goes to
+ * the head of the queue and is sent again in a fresh packet on a fresh route. */
+static gboolean
+on_ack_timeout (gpointer user_data)
+{
+  AckWait *wait = user_data;
+  NymClientRuntime *self = wait->self;
+  OutFragment *out = wait->out;
+
+  out->ack_timer = 0;
+  if (!out->in_queue)
+    {
+      g_queue_push_head (&self->queue, out);
+      out->in_queue = true;
+      g_atomic_int_inc (&self->retransmissions);
+      stream_kick (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_ack_timer (NymClientRuntime        *self,
+               OutFragment             *out,
+               const NymPreparedPacket *prepared)
+{
+  uint64_t timeout_ns = nym_ack_timeout_ns (prepared->forward_delay_ns, prepared->ack_delay_ns);
+  GSource *source = g_timeout_source_new ((guint) MIN (timeout_ns / 1000000, G_MAXUINT));
+  AckWait *wait = g_new (AckWait, 1);
+
+  clear_source (&out->ack_timer);
+  wait->self = self;
+  wait->out = out;
+  g_source_set_callback (source, on_ack_timeout, wait, g_free);
+  out->ack_timer = g_source_attach (source, self->context);
+  g_source_unref (source);
+  if (!out->in_table)
+    {
+      g_hash_table_insert (self->unacked_table, &out->id, out);
+      out->in_table = true;
+      g_atomic_int_set (&self->unacked, (gint) g_hash_table_size (self->unacked_table));
+    }
+}
+
+static void
+account_sent (NymClientRuntime        *self,
+              const NymPreparedPacket *prepared)
+{
+  self->packets_sent++;
+  self->bytes_sent += g_bytes_get_size (prepared->packet);
+  stats_changed (self);
+}
+
+static bool
+session_ready (NymClientRuntime *self)
+{
+  return self->session != NULL && !self->stopping
+         && nym_gateway_session_get_state (self->session) == NYM_GATEWAY_SESSION_READY
+         && self->state == NYM_CLIENT_STATE_READY;
+}
+
+static void
+preparer_init (NymClientRuntime  *self,
+               NymPacketPreparer *preparer)
+{
+  nym_packet_preparer_init_defaults (preparer, nym_topology_snapshot_get_topology (self->snapshot),
+                                     &self->self_address, self->keys->ack_key);
+  preparer->size = self->config.packet_size;
+  preparer->average_packet_delay_ns = self->config.zero_delay ? 0 : self->config.average_packet_delay_ns;
+  preparer->average_ack_delay_ns = self->config.zero_delay ? 0 : self->config.average_ack_delay_ns;
+}
+
+/* Sends the head of the queue. Returns false when the gateway did not take it (the
+ * fragment then stays at the head for after the reconnect). */
+static bool
+send_next_real (NymClientRuntime *self)
+{
+  OutFragment *out = g_queue_pop_head (&self->queue);
+  NymPacketPreparer preparer;
+  NymPreparedPacket prepared = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  out->in_queue = false;
+  preparer_init (self, &preparer);
+  if (!nym_prepare_regular_packet (&preparer, &out->recipient, out->fragment, &prepared, &error))
+    {
+      /* A recipient whose gateway is not in the topology cannot be reached at all; the
+       * fragment is dropped rather than retried forever. */
+      g_debug ("Dropping a fragment that cannot be prepared: %s", error->message);
+      table_forget (self, out);
+      out_fragment_release (out);
+      return true;
+    }
+  if (!nym_gateway_session_send_packet (self->session, &prepared.first_hop,
+                                        g_bytes_get_data (prepared.packet, NULL),
+                                        g_bytes_get_size (prepared.packet), prepared.rotation, &error))
+    {
+      g_debug ("The gateway did not take a packet: %s", error->message);
+      g_queue_push_head (&self->queue, out);
+      out->in_queue = true;
+      nym_prepared_packet_clear (&prepared);
+      return false;
+    }
+  account_sent (self, &prepared);
+  arm_ack_timer (self, out, &prepared);
+  nym_prepared_packet_clear (&prepared);
+  return true;
+}
+
+static void
+send_cover (NymClientRuntime *self)
+{
+  NymPacketPreparer preparer;
+  NymPreparedPacket prepared = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  preparer_init (self, &preparer);
+  /* §4.1, §12: cover packets keep the legacy sphinx format; on the main stream their
+   * per-hop delay is the ordinary one. */
+  if (!nym_prepare_loop_cover_packet (&preparer, NYM_SPHINX_VERSION_EXPLICIT_PAYLOAD_KEYS,
+                                      preparer.average_packet_delay_ns, &prepared, &error))
+    {
+      g_debug ("No cover packet: %s", error->message);
+      return;
+    }
+  if (nym_gateway_session_send_packet (self->session, &prepared.first_hop,
+                                       g_bytes_get_data (prepared.packet, NULL),
+                                       g_bytes_get_size (prepared.packet), prepared.rotation, &error))
+    account_sent (self, &prepared);
+  else
+    g_debug ("The gateway did not take a cover packet: %s", error->message);
+  nym_prepared_packet_clear (&prepared);
+}
+
+/* The main Poisson stream (§21, spec nym-gateway.md §4.1): after each exponentially
+ * distributed gap, the next real packet if one is queued, else loop cover. */
+static gboolean
+on_stream_tick (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+  uint64_t gap_ns;
+
+  self->stream_timer = 0;
+  if (!session_ready (self))
+    return G_SOURCE_REMOVE;
+  if (!g_queue_is_empty (&self->queue))
+    {
+      if (!send_next_real (self))
+        return G_SOURCE_REMOVE;
+    }
+  else if (self->cover_traffic)
+    send_cover (self);
+  else
+    return G_SOURCE_REMOVE;
+  gap_ns = nym_poisson_sample_ns (self->config.message_sending_average_delay_ns);
+  self->stream_timer = add_timeout (self, (guint) MIN (gap_ns / 1000000, G_MAXUINT), on_stream_tick);
+  return G_SOURCE_REMOVE;
+}
+
+/* Zero-delay mode: everything queued goes out at once, and nothing else is sent. */
+static gboolean
+on_stream_flush (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  self->stream_timer = 0;
+  while (session_ready (self) && !g_queue_is_empty (&self->queue))
+    if (!send_next_real (self))
+      break;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stream_kick (NymClientRuntime *self)
+{
+  if (self->stream_timer != 0 || !session_ready (self))
+    return;
+  if (self->config.zero_delay)
+    {
+      if (!g_queue_is_empty (&self->queue))
+        self->stream_timer = add_timeout (self, 0, on_stream_flush);
+      return;
+    }
+  if (!g_queue_is_empty (&self->queue) || self->cover_traffic)
+    self->stream_timer = add_timeout (self, 0, on_stream_tick);
+}
+
+/* §17: envelope, padding to whole fragments, fragments; each fragment is queued. */
+static void
+queue_message (NymClientRuntime   *self,
+               const NymRecipient *recipient,
+               GBytes             *data)
+{
+  size_t capacity = nym_packet_size_fragment_capacity (self->config.packet_size);
+  g_autoptr(NymMessage) message = nym_message_new_plain (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GByteArray) padded = NULL;
+  g_autoptr(GPtrArray) fragments = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = nym_message_to_bytes (message, &error);
+  if (bytes != NULL)
+    {
+      padded = nym_message_pad (bytes->data, bytes->len, capacity);
+      fragments = nym_fragment_split (padded->data, padded->len, capacity, NULL, 0, &error);
+    }
+  if (fragments == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("The message of %zu bytes cannot be sent: %s",
+                                               g_bytes_get_size (data), error->message);
+      /* The runtime carries on; the caller learns why this message went nowhere. */
+      g_free (self->error_message);
+      self->error_message = g_steal_pointer (&text);
+      report (self, NYM_CLIENT_EVENT_STATE, NULL);
+      return;
+    }
+  for (guint i = 0; i < fragments->len; i++)
+    {
+      OutFragment *out = g_new0 (OutFragment, 1);
+      uint8_t id[5];
+
+      out->recipient = *recipient;
+      out->fragment = g_ptr_array_index (fragments, i);
+      g_ptr_array_index (fragments, i) = NULL;
+      nym_fragment_id_encode (out->fragment->header.set_id, out->fragment->header.current, id);
+      out->id = fragment_id_key (id);
+      out->in_queue = true;
+      g_queue_push_tail (&self->queue, out);
+    }
+  stream_kick (self);
+}
+
+/* Receiving. */
+
+static void
+deliver_fragment (NymClientRuntime *self,
+                  GByteArray       *fragment)
+{
+  g_autoptr(GByteArray) complete = NULL;
+  g_autoptr(NymMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  size_t len = 0;
+
+  switch (nym_reassembler_insert (self->reassembler, fragment->data, fragment->len,
+                                  g_get_monotonic_time (), &complete, &error))
+    {
+    case NYM_REASSEMBLY_COMPLETE:
+      break;
+    case NYM_REASSEMBLY_INVALID:
+      g_debug ("Dropping a fragment: %s", error->message);
+      return;
+    default:
+      return;
+    }
+  if (!nym_message_unpadded_len (complete->data, complete->len, &len, &error)
+      || (message = nym_message_parse (complete->data, len, &error)) == NULL)
+    {
+      g_debug ("Dropping a reassembled message: %s", error->message);
+      return;
+    }
+  if (message->data != NULL)
+    report (self, NYM_CLIENT_EVENT_MESSAGE, message->data);
+}
+
+static void
+on_session_received (NymGatewaySession *session,
+                     GBytes            *plaintext,
+                     NymClientRuntime  *self)
+{
+  NymReceived received = { 0 };
+  g_autoptr(GError) error = NULL;
+  OutFragment *out;
+
+  self->packets_received++;
+  self->bytes_received += g_bytes_get_size (plaintext);
+  stats_changed (self);
+  if (!nym_received_open (self->keys->encryption_secret, self->keys->ack_key, NULL, NULL,
+                          g_bytes_get_data (plaintext, NULL), g_bytes_get_size (plaintext),
+                          &received, &error))
+    {
+      g_debug ("Dropping what the gateway pushed: %s", error->message);
+      return;
+    }
+  switch (received.kind)
+    {
+    case NYM_RECEIVED_ACK:
+      /* §19: the fragment arrived; forget it, also if it was already queued again. */
+      out = g_hash_table_lookup (self->unacked_table, &(guint64) { fragment_id_key (received.fragment_id) });
+      if (out != NULL)
+        {
+          table_forget (self, out);
+          if (out->in_queue)
+            {
+              g_queue_remove (&self->queue, out);
+              out->in_queue = false;
+            }
+          out_fragment_release (out);
+        }
+      break;
+    case NYM_RECEIVED_FRAGMENT:
+      deliver_fragment (self, received.fragment);
+      break;
+    case NYM_RECEIVED_REPLY_FRAGMENT:
+    case NYM_RECEIVED_COVER:
+      break;
+    }
+  nym_received_clear (&received);
+}
+
+/* Connection and reconnection. */
+
+static void connect_session (NymClientRuntime *self);
+
+static gboolean
+on_reconnect_timer (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  self->reconnect_timer = 0;
+  connect_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (NymClientRuntime *self,
+                    const char       *why)
+{
+  set_state (self, NYM_CLIENT_STATE_RECONNECTING, why);
+  clear_source (&self->stream_timer);
+  if (self->reconnect_timer != 0)
+    return;
+  self->reconnect_timer = add_timeout (self, self->reconnect_ms, on_reconnect_timer);
+  self->reconnect_ms = MIN (self->reconnect_ms * 2, NYM_CLIENT_RECONNECT_MAX_MS);
+}
+
+static void
+on_session_state (NymGatewaySession *session,
+                  GParamSpec        *pspec,
+                  NymClientRuntime  *self)
+{
+  NymGatewaySessionState state = nym_gateway_session_get_state (session);
+
+  if (self->stopping)
+    return;
+  if (state == NYM_GATEWAY_SESSION_FAILED && self->state == NYM_CLIENT_STATE_READY)
+    {
+      schedule_reconnect (self, nym_gateway_session_get_error_message (session));
+      return;
+    }
+  /* While reconnecting the caller keeps seeing "reconnecting" until the session is back. */
+  if (self->ever_ready)
+    return;
+  switch (state)
+    {
+    case NYM_GATEWAY_SESSION_CONNECTING:
+      set_state (self, NYM_CLIENT_STATE_CONNECTING, NULL);
+      break;
+    case NYM_GATEWAY_SESSION_REGISTERING:
+    case NYM_GATEWAY_SESSION_AUTHENTICATING:
+      set_state (self, NYM_CLIENT_STATE_REGISTERING, NULL);
+      break;
+    case NYM_GATEWAY_SESSION_CLAIMING_BANDWIDTH:
+      set_state (self, NYM_CLIENT_STATE_CLAIMING_BANDWIDTH, NULL);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  NymClientRuntime *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!nym_gateway_session_connect_finish (NYM_GATEWAY_SESSION (source), result, &error))
+    {
+      if (self->stopping)
+        return;
+      if (self->ever_ready)
+        schedule_reconnect (self, error->message);
+      else
+        set_state (self, NYM_CLIENT_STATE_ERROR, error->message);
+      return;
+    }
+  if (self->stopping)
+    return;
+  self->ever_ready = true;
+  self->reconnect_ms = NYM_CLIENT_RECONNECT_INITIAL_MS;
+  set_state (self, NYM_CLIENT_STATE_READY, NULL);
+  stream_kick (self);
+}
+
+static void
+connect_session (NymClientRuntime *self)
+{
+  if (self->stopping)
+    return;
+  nym_gateway_session_connect_async (self->session, self->cancellable, on_connected, self);
+}
+
+static char *
+gateway_url (const NymTopologyNodeInfo *node)
+{
+  const char *host = node->hostname;
+
+  if (node->wss_port != 0 && host != NULL)
+    return g_strdup_printf ("wss://%s:%u", host, node->wss_port);
+  if (host == NULL && node->ip_addresses != NULL)
+    host = node->ip_addresses[0];
+  if (host == NULL)
+    return NULL;
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("ws://[%s]:%u", host, node->ws_port);
+  return g_strdup_printf ("ws://%s:%u", host, node->ws_port);
+}
+
+static void
+on_gateway_selected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  NymClientRuntime *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  NymTopologyNodeInfo *node;
+
+  node = nym_api_client_select_gateway_finish (NYM_API_CLIENT (source), result, &error);
+  if (self->stopping)
+    {
+      g_clear_pointer (&node, nym_topology_node_info_free);
+      return;
+    }
+  if (node == NULL)
+    {
+      set_state (self, NYM_CLIENT_STATE_ERROR, error->message);
+      return;
+    }
+  self->gateway = node;
+  url = gateway_url (node);
+  if (url == NULL)
+    {
+      set_state (self, NYM_CLIENT_STATE_ERROR, "The chosen gateway publishes no address for clients");
+      return;
+    }
+  memcpy (self->self_address.identity, self->keys->identity_public, 32);
+  memcpy (self->self_address.encryption_key, self->keys->encryption_public, 32);
+  memcpy (self->self_address.gateway, node->identity, 32);
+  self->gateway_text = nym_base58_encode (node->identity, 32);
+  self->address = nym_client_keys_dup_address (self->keys, node->identity);
+  self->session = nym_gateway_session_new (url, node->identity, self->keys, self->store);
+  if (self->config.gateway_timeout_s != 0)
+    nym_gateway_session_set_timeout (self->session, self->config.gateway_timeout_s);
+  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect (self->session, "received", G_CALLBACK (on_session_received), self);
+  set_state (self, NYM_CLIENT_STATE_CONNECTING, NULL);
+  connect_session (self);
+}
+
+static void
+on_topology_changed (NymTopologyRefresher *refresher,
+                     NymTopologySnapshot  *snapshot,
+                     NymClientRuntime     *self)
+{
+  bool first = self->snapshot == NULL;
+
+  g_clear_pointer (&self->snapshot, nym_topology_snapshot_unref);
+  self->snapshot = nym_topology_snapshot_ref (snapshot);
+  if (!first || self->stopping)
+    return;
+  nym_api_client_select_gateway_async (self->api, self->snapshot,
+                                       self->config.gateway_identity != NULL
+                                         ? NYM_GATEWAY_SELECTION_IDENTITY : NYM_GATEWAY_SELECTION_RANDOM,
+                                       self->config.gateway_identity, self->cancellable,
+                                       on_gateway_selected, self);
+}
+
+static void
+on_topology_failed (NymTopologyRefresher *refresher,
+                    GError               *error,
+                    NymClientRuntime     *self)
+{
+  /* Later failures keep the last good topology (the refresher's rule); only the first
+   * fetch decides whether the client can start at all. */
+  if (self->snapshot == NULL && !self->stopping)
+    {
+      nym_topology_refresher_stop (refresher);
+      set_state (self, NYM_CLIENT_STATE_ERROR, error->message);
+    }
+}
+
+static gboolean
+on_reassembly_sweep (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  nym_reassembler_expire (self->reassembler, g_get_monotonic_time (), NYM_REASSEMBLY_TIMEOUT_US);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+begin (NymClientRuntime *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->store = nym_client_store_open (self->config.data_dir, &error);
+  if (self->store != NULL)
+    self->keys = nym_client_store_ensure_keys (self->store, &error);
+  if (self->keys != NULL)
+    self->api = nym_api_client_new ((const char *const *) self->config.nym_api_urls, &error);
+  if (self->api == NULL)
+    {
+      set_state (self, NYM_CLIENT_STATE_ERROR, error->message);
+      return;
+    }
+  set_state (self, NYM_CLIENT_STATE_FETCHING_TOPOLOGY, NULL);
+  self->refresher = nym_topology_refresher_new (self->api);
+  g_signal_connect (self->refresher, "changed", G_CALLBACK (on_topology_changed), self);
+  g_signal_connect (self->refresher, "refresh-failed", G_CALLBACK (on_topology_failed), self);
+  nym_topology_refresher_start (self->refresher);
+}
+
+/* Commands. */
+
+static void
+command_free (Command *command)
+{
+  g_clear_pointer (&command->data, g_bytes_unref);
+  g_free (command);
+}
+
+static void
+on_session_closed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  NymClientRuntime *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!nym_gateway_session_close_finish (NYM_GATEWAY_SESSION (source), result, &error))
+    g_debug ("Closing the gateway session: %s", error->message);
+  g_main_loop_quit (self->loop);
+}
+
+static gboolean
+on_stop_grace (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begin_stop (NymClientRuntime *self)
+{
+  NymGatewaySessionState state;
+
+  if (self->stopping)
+    return;
+  self->stopping = true;
+  g_cancellable_cancel (self->cancellable);
+  clear_source (&self->stream_timer);
+  clear_source (&self->reconnect_timer);
+  if (self->refresher != NULL)
+    nym_topology_refresher_stop (self->refresher);
+  state = self->session != NULL ? nym_gateway_session_get_state (self->session) : NYM_GATEWAY_SESSION_DISCONNECTED;
+  if (state == NYM_GATEWAY_SESSION_DISCONNECTED || state == NYM_GATEWAY_SESSION_FAILED)
+    {
+      g_main_loop_quit (self->loop);
+      return;
+    }
+  add_timeout (self, STOP_GRACE_MS, on_stop_grace);
+  nym_gateway_session_close_async (self->session, NULL, on_session_closed, self);
+}
+
+static gboolean
+drain_commands (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+  Command *command;
+
+  while ((command = g_async_queue_try_pop (self->commands)) != NULL)
+    {
+      switch (command->kind)
+        {
+        case COMMAND_SEND:
+          if (!self->stopping)
+            queue_message (self, &command->recipient, command->data);
+          break;
+        case COMMAND_SET_COVER:
+          self->cover_traffic = command->cover_traffic && !self->config.zero_delay;
+          stream_kick (self);
+          break;
+        case COMMAND_STOP:
+          begin_stop (self);
+          break;
+        }
+      command_free (command);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post (NymClientRuntime *self,
+      Command          *command)
+{
+  g_async_queue_push (self->commands, command);
+  g_main_context_invoke (self->context, drain_commands, self);
+}
+
+/* The thread. */
+
+static void
+out_fragment_drop (gpointer data)
+{
+  OutFragment *out = data;
+
+  out->in_queue = false;
+  out->in_table = false;
+  out_fragment_release (out);
+}
+
+static void
+release_everything (NymClientRuntime *self)
+{
+  GList *unacked = g_hash_table_get_values (self->unacked_table);
+
+  clear_source (&self->stats_timer);
+  clear_source (&self->sweep_timer);
+  for (GList *l = unacked; l != NULL; l = l->next)
+    {
+      OutFragment *out = l->data;
+
+      out->in_table = false;
+      if (out->in_queue)
+        continue;
+      out_fragment_release (out);
+    }
+  g_list_free (unacked);
+  g_hash_table_remove_all (self->unacked_table);
+  g_queue_clear_full (&self->queue, out_fragment_drop);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  if (self->refresher != NULL)
+    g_signal_handlers_disconnect_by_data (self->refresher, self);
+  g_clear_object (&self->refresher);
+  g_clear_object (&self->api);
+  g_clear_pointer (&self->snapshot, nym_topology_snapshot_unref);
+  g_clear_pointer (&self->gateway, nym_topology_node_info_free);
+  /* Sources the objects above left behind (closing sockets, finished tasks) run here, on
+   * the context they belong to, before the thread ends. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_clear_pointer (&self->keys, nym_client_keys_free);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->reassembler, nym_reassembler_free);
+}
+
+static gboolean
+on_thread_begin (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  begin (self);
+  drain_commands (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+runtime_thread (gpointer data)
+{
+  NymClientRuntime *self = data;
+  GSource *source;
+
+  g_main_context_push_thread_default (self->context);
+  self->sweep_timer = 0;
+  source = g_timeout_source_new_seconds (REASSEMBLY_SWEEP_S);
+  g_source_set_callback (source, on_reassembly_sweep, self, NULL);
+  self->sweep_timer = g_source_attach (source, self->context);
+  g_source_unref (source);
+  source = g_idle_source_new ();
+  g_source_set_callback (source, on_thread_begin, self, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+
+  g_main_loop_run (self->loop);
+
+  release_everything (self);
+  self->stopping = true;
+  self->state = NYM_CLIENT_STATE_OFF;
+  g_clear_pointer (&self->error_message, g_free);
+  report (self, NYM_CLIENT_EVENT_STATS, NULL);
+  report (self, NYM_CLIENT_EVENT_STATE, NULL);
+  report (self, NYM_CLIENT_EVENT_STOPPED, NULL);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+/* Public API. */
+
+void
+nym_client_runtime_config_init (NymClientRuntimeConfig *config)
+{
+  memset (config, 0, sizeof *config);
+  config->cover_traffic = true;
+  config->average_packet_delay_ns = NYM_DEFAULT_AVERAGE_PACKET_DELAY_NS;
+  config->average_ack_delay_ns = NYM_DEFAULT_AVERAGE_ACK_DELAY_NS;
+  config->message_sending_average_delay_ns = NYM_DEFAULT_MESSAGE_SENDING_AVERAGE_DELAY_NS;
+  config->packet_size = NYM_PACKET_SIZE_REGULAR;
+}
+
+void
+nym_client_runtime_config_clear (NymClientRuntimeConfig *config)
+{
+  g_clear_pointer (&config->data_dir, g_free);
+  g_clear_pointer (&config->nym_api_urls, g_strfreev);
+  g_clear_pointer (&config->gateway_identity, g_free);
+}
+
+NymClientRuntime *
+nym_client_runtime_new (const NymClientRuntimeConfig *config,
+                        GMainContext                 *report_context,
+                        NymClientEventFunc            func,
+                        gpointer                      user_data)
+{
+  NymClientRuntime *self = g_new0 (NymClientRuntime, 1);
+
+  g_return_val_if_fail (config->data_dir != NULL && config->nym_api_urls != NULL, NULL);
+  self->config = *config;
+  self->config.data_dir = g_strdup (config->data_dir);
+  self->config.nym_api_urls = g_strdupv (config->nym_api_urls);
+  self->config.gateway_identity = g_strdup (config->gateway_identity);
+  self->report_context = report_context != NULL ? g_main_context_ref (report_context)
+                                                : g_main_context_ref_thread_default ();
+  self->reporter = g_new0 (Reporter, 1);
+  g_atomic_ref_count_init (&self->reporter->ref);
+  self->reporter->alive = 1;
+  self->reporter->func = func;
+  self->reporter->user_data = user_data;
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->commands = g_async_queue_new ();
+  self->state = NYM_CLIENT_STATE_OFF;
+  self->cover_traffic = config->cover_traffic && !config->zero_delay;
+  self->cancellable = g_cancellable_new ();
+  self->unacked_table = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->reassembler = nym_reassembler_new ();
+  self->reconnect_ms = NYM_CLIENT_RECONNECT_INITIAL_MS;
+  g_queue_init (&self->queue);
+  return self;
+}
+
+void
+nym_client_runtime_start (NymClientRuntime *self)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->started, 0, 1))
+    return;
+  self->thread = g_thread_new ("nym-mixnet", runtime_thread, self);
+}
+
+void
+nym_client_runtime_send (NymClientRuntime   *self,
+                         const NymRecipient *recipient,
+                         GBytes             *data)
+{
+  Command *command = g_new0 (Command, 1);
+
+  command->kind = COMMAND_SEND;
+  command->recipient = *recipient;
+  command->data = g_bytes_ref (data);
+  post (self, command);
+}
+
+void
+nym_client_runtime_set_cover (NymClientRuntime *self,
+                              bool              cover_traffic)
+{
+  Command *command = g_new0 (Command, 1);
+
+  command->kind = COMMAND_SET_COVER;
+  command->cover_traffic = cover_traffic;
+  post (self, command);
+}
+
+void
+nym_client_runtime_stop (NymClientRuntime *self)
+{
+  Command *command;
+
+  if (self->thread == NULL)
+    return;
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_STOP;
+  post (self, command);
+  g_thread_join (g_steal_pointer (&self->thread));
+}
+
+guint64
+nym_client_runtime_get_retransmissions (NymClientRuntime *self)
+{
+  return (guint64) g_atomic_int_get (&self->retransmissions);
+}
+
+guint
+nym_client_runtime_get_unacked (NymClientRuntime *self)
+{
+  return (guint) g_atomic_int_get (&self->unacked);
+}
+
+void
+nym_client_runtime_free (NymClientRuntime *self)
+{
+  Command *command;
+
+  if (self == NULL)
+    return;
+  nym_client_runtime_stop (self);
+  g_atomic_int_set (&self->reporter->alive, 0);
+  reporter_unref (self->reporter);
+  while ((command = g_async_queue_try_pop (self->commands)) != NULL)
+    command_free (command);
+  g_async_queue_unref (self->commands);
+  /* A runtime that never ran still owns what new() made. */
+  if (self->unacked_table != NULL)
+    {
+      g_queue_clear_full (&self->queue, out_fragment_drop);
+      g_hash_table_unref (self->unacked_table);
+    }
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->reassembler, nym_reassembler_free);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_main_context_unref (self->report_context);
+  g_free (self->error_message);
+  g_free (self->gateway_text);
+  g_free (self->address);
+  nym_client_runtime_config_clear (&self->config);
+  g_free (self);
+}

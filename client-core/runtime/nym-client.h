@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* NymClient: the GObject through which the UI thread starts, stops and watches the mixnet client runtime. */
+#pragma once
+
+#include <stdbool.h>
+#include <gio/gio.h>
+
+#include "runtime/nym-client-runtime.h"
+
+G_BEGIN_DECLS
+
+#define NYM_CLIENT_ERROR (nym_client_error_quark ())
+
+typedef enum
+{
+  NYM_CLIENT_ERROR_RUNNING,      /* start while a runtime is already running */
+  NYM_CLIENT_ERROR_NOT_RUNNING,  /* send while no runtime is running */
+  NYM_CLIENT_ERROR_CONFIG,       /* the configuration lacks something it needs */
+} NymClientError;
+
+GQuark nym_client_error_quark (void);
+
+/*
+ * Lives on the thread that creates it and mirrors a NymClientRuntime there: every property
+ * and signal is updated on that thread's thread-default context (properties are notified
+ * explicitly, only on change).
+ *
+ * Properties (read-only): "state" (NymClientState), "error-message", "gateway" (base58
+ * identity), "address" (our Recipient), "bytes-sent", "bytes-received", "packets-sent",
+ * "packets-received". Signal "message-received" (GBytes *data) for every complete message.
+ */
+#define NYM_TYPE_CLIENT (nym_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (NymClient, nym_client, NYM, CLIENT, GObject)
+
+NymClient      *nym_client_new                  (void);
+/* Starts a runtime with config (copied). Fails if one is already running. */
+bool            nym_client_start                (NymClient                    *self,
+                                                 const NymClientRuntimeConfig *config,
+                                                 GError                      **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Ends the runtime and joins its thread; the state becomes "off". */
+void            nym_client_stop                 (NymClient                    *self);
+/* Queues data for recipient (a Recipient text); fails for a bad address or when stopped. */
+bool            nym_client_send_message         (NymClient                    *self,
+                                                 const char                   *recipient,
+                                                 GBytes                       *data,
+                                                 GError                      **error) G_GNUC_WARN_UNUSED_RESULT;
+void            nym_client_set_cover_traffic    (NymClient                    *self,
+                                                 bool                          cover_traffic);
+
+NymClientState  nym_client_get_state            (NymClient                    *self);
+const char     *nym_client_get_error_message    (NymClient                    *self);
+const char     *nym_client_get_gateway          (NymClient                    *self);
+const char     *nym_client_get_address          (NymClient                    *self);
+guint64         nym_client_get_bytes_sent       (NymClient                    *self);
+guint64         nym_client_get_bytes_received   (NymClient                    *self);
+guint64         nym_client_get_packets_sent     (NymClient                    *self);
+guint64         nym_client_get_packets_received (NymClient                    *self);
+/* The running runtime (borrowed), or NULL; for tests that look at its counters. */
+NymClientRuntime *nym_client_get_runtime        (NymClient                    *self);
+
+G_END_DECLS

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Runs NymClient and its runtime thread against an in-process localnet (nym-api, three mix layers, a gateway): start, send, acks, retransmission, reconnection, stop. */
+#include <string.h>
+#include <sodium.h>
+
+#include "localnet-network.h"
+#include "../localnet/localnet-test-util.h"
+#include "gateway/localnet-gateway.h"
+#include "mixnode/localnet-mixnode.h"
+#include "nym-api/localnet-nym-api.h"
+#include "runtime/nym-client.h"
+
+#define WAIT_SECONDS 60
+
+typedef struct
+{
+  char            *dir;
+  LocalnetNetwork *network;
+  LocalnetNymApi  *api;
+  LocalnetMixnode *mixnodes[3];
+  guint16          mix_ports[3];
+  LocalnetGateway *gateway;
+  char            *gateway_dir;
+  guint16          gateway_ws_port;
+  guint16          gateway_mix_port;
+} Fixture;
+
+/* What one NymClient did, as the test thread saw it. */
+typedef struct
+{
+  NymClient *client;
+  char      *data_dir;
+  GPtrArray *states;    /* state nicks in the order notified */
+  GPtrArray *messages;  /* GBytes */
+} Peer;
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond)                                                        \
+  G_STMT_START {                                                                \
+    gboolean timed_out_ = FALSE;                                                \
+    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
+    while (!(cond) && !timed_out_)                                              \
+      g_main_context_iteration (NULL, TRUE);                                    \
+    if (!timed_out_)                                                            \
+      g_source_remove (timeout_id_);                                            \
+    g_assert_true (cond);                                                       \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_wait_timeout, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static LocalnetMixnode *
+start_mixnode (Fixture *fixture,
+               guint    layer,
+               guint16  port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("mix-%u-1", layer);
+  g_autofree char *dir = localnet_network_node_dir (fixture->network, name, &error);
+  g_autoptr(LocalnetNodeInfo) info = NULL;
+  LocalnetMixnode *mixnode;
+
+  g_assert_no_error (error);
+  mixnode = localnet_mixnode_new (name, dir, layer);
+  localnet_mixnode_set_zero_delay (mixnode, TRUE);
+  g_assert_true (localnet_mixnode_start (mixnode, port, &error));
+  g_assert_no_error (error);
+  info = localnet_mixnode_dup_info (mixnode);
+  g_assert_cmpuint (localnet_network_add_node (fixture->network, info, &error), !=, 0);
+  g_assert_no_error (error);
+  return mixnode;
+}
+
+static void
+start_gateway (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  LocalnetNodeInfo info = { 0 };
+
+  fixture->gateway = localnet_gateway_new (fixture->gateway_dir, fixture->gateway_ws_port, fixture->gateway_mix_port);
+  g_assert_true (localnet_gateway_start (fixture->gateway, &error));
+  g_assert_no_error (error);
+  fixture->gateway_ws_port = localnet_gateway_get_ws_port (fixture->gateway);
+  fixture->gateway_mix_port = localnet_gateway_get_mix_port (fixture->gateway);
+  info.name = (char *) "gateway-1";
+  info.kind = LOCALNET_NODE_GATEWAY;
+  memcpy (info.identity, localnet_gateway_get_identity_key (fixture->gateway), 32);
+  memcpy (info.sphinx_key, localnet_gateway_get_sphinx_public_key (fixture->gateway), 32);
+  info.mix_port = fixture->gateway_mix_port;
+  info.ws_port = fixture->gateway_ws_port;
+  info.entry = true;
+  info.exit = true;
+  g_assert_cmpuint (localnet_network_add_node (fixture->network, &info, &error), !=, 0);
+  g_assert_no_error (error);
+}
+
+static void
+stop_gateway (Fixture *fixture)
+{
+  localnet_gateway_stop (fixture->gateway);
+  localnet_test_drain ();
+  g_assert_finalize_object (g_steal_pointer (&fixture->gateway));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = localnet_test_mkdtemp ();
+  fixture->network = localnet_network_new (fixture->dir, &error);
+  g_assert_no_error (error);
+  localnet_network_set_zero_delay (fixture->network, TRUE);
+  fixture->api = localnet_nym_api_new (fixture->network);
+  g_assert_true (localnet_nym_api_listen (fixture->api, 0, &error));
+  g_assert_no_error (error);
+  for (guint layer = 1; layer <= 3; layer++)
+    {
+      fixture->mixnodes[layer - 1] = start_mixnode (fixture, layer, 0);
+      fixture->mix_ports[layer - 1] = localnet_mixnode_get_port (fixture->mixnodes[layer - 1]);
+    }
+  fixture->gateway_dir = localnet_network_node_dir (fixture->network, "gateway-1", &error);
+  g_assert_no_error (error);
+  start_gateway (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (fixture->gateway != NULL)
+    stop_gateway (fixture);
+  for (guint i = 0; i < 3; i++)
+    if (fixture->mixnodes[i] != NULL)
+      localnet_mixnode_stop (fixture->mixnodes[i]);
+  localnet_nym_api_stop (fixture->api);
+  localnet_test_drain ();
+  spin (50);
+  for (guint i = 0; i < 3; i++)
+    if (fixture->mixnodes[i] != NULL)
+      g_assert_finalize_object (fixture->mixnodes[i]);
+  g_assert_finalize_object (fixture->api);
+  g_assert_finalize_object (fixture->network);
+  localnet_test_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->gateway_dir);
+}
+
+static void
+on_state (NymClient  *client,
+          GParamSpec *pspec,
+          Peer       *peer)
+{
+  GEnumClass *klass = g_type_class_ref (NYM_TYPE_CLIENT_STATE);
+  GEnumValue *value = g_enum_get_value (klass, nym_client_get_state (client));
+
+  g_ptr_array_add (peer->states, g_strdup (value->value_nick));
+  g_type_class_unref (klass);
+}
+
+static void
+on_message (NymClient *client,
+            GBytes    *data,
+            Peer      *peer)
+{
+  g_ptr_array_add (peer->messages, g_bytes_ref (data));
+}
+
+static void
+peer_init (Peer       *peer,
+           Fixture    *fixture,
+           const char *name)
+{
+  peer->client = nym_client_new ();
+  peer->data_dir = g_build_filename (fixture->dir, name, NULL);
+  peer->states = g_ptr_array_new_with_free_func (g_free);
+  peer->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_signal_connect (peer->client, "notify::state", G_CALLBACK (on_state), peer);
+  g_signal_connect (peer->client, "message-received", G_CALLBACK (on_message), peer);
+}
+
+static void
+peer_start (Peer    *peer,
+            Fixture *fixture,
+            bool     zero_delay)
+{
+  NymClientRuntimeConfig config;
+  const char *urls[] = { localnet_nym_api_get_url (fixture->api), NULL };
+  g_autoptr(GError) error = NULL;
+
+  nym_client_runtime_config_init (&config);
+  config.data_dir = peer->data_dir;
+  config.nym_api_urls = (char **) urls;
+  config.zero_delay = zero_delay;
+  config.gateway_timeout_s = 5;
+  g_assert_true (nym_client_start (peer->client, &config, &error));
+  g_assert_no_error (error);
+}
+
+static void
+peer_wait_ready (Peer *peer)
+{
+  WAIT_UNTIL (nym_client_get_state (peer->client) == NYM_CLIENT_STATE_READY
+              || nym_client_get_state (peer->client) == NYM_CLIENT_STATE_ERROR);
+  g_assert_cmpstr (nym_client_get_error_message (peer->client), ==, NULL);
+  g_assert_cmpint (nym_client_get_state (peer->client), ==, NYM_CLIENT_STATE_READY);
+}
+
+static void
+peer_clear (Peer *peer)
+{
+  nym_client_stop (peer->client);
+  g_assert_cmpint (nym_client_get_state (peer->client), ==, NYM_CLIENT_STATE_OFF);
+  g_assert_finalize_object (g_steal_pointer (&peer->client));
+  g_ptr_array_unref (peer->states);
+  g_ptr_array_unref (peer->messages);
+  g_free (peer->data_dir);
+}
+
+static GBytes *
+random_bytes (size_t len)
+{
+  uint8_t *data = g_malloc (len);
+
+  randombytes_buf (data, len);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+send_to (Peer       *from,
+         const char *address,
+         GBytes     *data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nym_client_send_message (from->client, address, data, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_received (Peer   *peer,
+                 guint   index,
+                 GBytes *expected)
+{
+  GBytes *got = g_ptr_array_index (peer->messages, index);
+
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got),
+                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
+static guint
+index_of (GPtrArray  *states,
+          const char *nick,
+          guint       from)
+{
+  for (guint i = from; i < states->len; i++)
+    if (g_str_equal (g_ptr_array_index (states, i), nick))
+      return i;
+  g_error ("The state \"%s\" was never reached after position %u", nick, from);
+  return G_MAXUINT;
+}
+
+/* Start walks through the documented states in order and ends ready with a gateway and an
+ * address that names it; a second start of the same data dir keeps the address. */
+static void
+test_start_ready (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  g_autofree char *gateway = NULL;
+  g_autofree char *address = NULL;
+  guint at;
+
+  peer_init (&peer, fixture, "client");
+  g_assert_cmpint (nym_client_get_state (peer.client), ==, NYM_CLIENT_STATE_OFF);
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  at = index_of (peer.states, "fetching-topology", 0);
+  at = index_of (peer.states, "connecting", at + 1);
+  at = index_of (peer.states, "registering", at + 1);
+  at = index_of (peer.states, "ready", at + 1);
+  g_assert_cmpuint (at, ==, peer.states->len - 1);
+
+  gateway = g_strdup (nym_client_get_gateway (peer.client));
+  address = g_strdup (nym_client_get_address (peer.client));
+  g_assert_nonnull (gateway);
+  g_assert_true (g_str_has_suffix (address, gateway));
+  g_assert_cmpstr (gateway, ==, localnet_gateway_get_identity (fixture->gateway));
+  g_assert_cmpuint (localnet_gateway_get_registrations (fixture->gateway), ==, 1);
+
+  /* A second start from the same store authenticates with the stored key. */
+  nym_client_stop (peer.client);
+  g_assert_cmpint (nym_client_get_state (peer.client), ==, NYM_CLIENT_STATE_OFF);
+  g_ptr_array_set_size (peer.states, 0);
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  g_assert_cmpstr (nym_client_get_address (peer.client), ==, address);
+  g_assert_cmpuint (localnet_gateway_get_registrations (fixture->gateway), ==, 1);
+  g_assert_cmpuint (localnet_gateway_get_authentications (fixture->gateway), >=, 1);
+  peer_clear (&peer);
+}
+
+/* 1 byte, 2 KB (a few fragments) and 100 KB (dozens of fragments) to ourselves, each
+ * arriving byte for byte, and every fragment acknowledged. */
+static void
+test_send_to_self (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const size_t sizes[] = { 1, 2048, 100 * 1024 };
+  Peer peer = { 0 };
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) data = random_bytes (sizes[i]);
+
+      send_to (&peer, nym_client_get_address (peer.client), data);
+      WAIT_UNTIL (peer.messages->len == i + 1);
+      assert_received (&peer, i, data);
+    }
+  WAIT_UNTIL (nym_client_runtime_get_unacked (nym_client_get_runtime (peer.client)) == 0);
+  g_assert_cmpuint (nym_client_runtime_get_retransmissions (nym_client_get_runtime (peer.client)), ==, 0);
+  WAIT_UNTIL (nym_client_get_packets_received (peer.client) >= nym_client_get_packets_sent (peer.client) * 2);
+  g_assert_cmpuint (nym_client_get_packets_sent (peer.client), >=, 1 + 1 + 45);
+  g_assert_cmpuint (nym_client_get_bytes_sent (peer.client), ==,
+                    nym_client_get_packets_sent (peer.client) * nym_packet_size_total (NYM_PACKET_SIZE_REGULAR));
+  spin (200);
+  g_assert_cmpuint (peer.messages->len, ==, G_N_ELEMENTS (sizes));
+  peer_clear (&peer);
+}
+
+/* Two clients with their own keys send to each other through the same gateway. */
+static void
+test_two_clients (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  Peer alice = { 0 }, bob = { 0 };
+  g_autoptr(GBytes) to_bob = random_bytes (5000);
+  g_autoptr(GBytes) to_alice = random_bytes (300);
+
+  peer_init (&alice, fixture, "alice");
+  peer_init (&bob, fixture, "bob");
+  peer_start (&alice, fixture, true);
+  peer_start (&bob, fixture, true);
+  peer_wait_ready (&alice);
+  peer_wait_ready (&bob);
+  g_assert_cmpstr (nym_client_get_address (alice.client), !=, nym_client_get_address (bob.client));
+
+  send_to (&alice, nym_client_get_address (bob.client), to_bob);
+  send_to (&bob, nym_client_get_address (alice.client), to_alice);
+  WAIT_UNTIL (bob.messages->len == 1 && alice.messages->len == 1);
+  assert_received (&bob, 0, to_bob);
+  assert_received (&alice, 0, to_alice);
+  WAIT_UNTIL (nym_client_runtime_get_unacked (nym_client_get_runtime (alice.client)) == 0
+              && nym_client_runtime_get_unacked (nym_client_get_runtime (bob.client)) == 0);
+  peer_clear (&alice);
+  peer_clear (&bob);
+}
+
+/* A packet lost in the mixnet (the first layer is down, so the gateway cannot forward it)
+ * is not acknowledged; the runtime sends the fragment again once its ack is late, and the
+ * message arrives after the mix node is back. */
+static void
+test_retransmission (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  g_autoptr(GBytes) data = random_bytes (100);
+  NymClientRuntime *runtime;
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  runtime = nym_client_get_runtime (peer.client);
+
+  localnet_mixnode_stop (fixture->mixnodes[0]);
+  localnet_test_drain ();
+  g_assert_finalize_object (g_steal_pointer (&fixture->mixnodes[0]));
+  send_to (&peer, nym_client_get_address (peer.client), data);
+  WAIT_UNTIL (nym_client_runtime_get_retransmissions (runtime) >= 1);
+  g_assert_cmpuint (peer.messages->len, ==, 0);
+  g_assert_cmpuint (nym_client_runtime_get_unacked (runtime), ==, 1);
+
+  fixture->mixnodes[0] = start_mixnode (fixture, 1, fixture->mix_ports[0]);
+  WAIT_UNTIL (peer.messages->len == 1);
+  assert_received (&peer, 0, data);
+  WAIT_UNTIL (nym_client_runtime_get_unacked (runtime) == 0);
+  peer_clear (&peer);
+}
+
+/* The gateway goes away: the client reports "reconnecting", keeps what is sent meanwhile,
+ * and once the gateway is back it is ready again and the queued message arrives. */
+static void
+test_reconnect (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  g_autoptr(GBytes) data = random_bytes (3000);
+  g_autofree char *address = NULL;
+  guint at;
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  address = g_strdup (nym_client_get_address (peer.client));
+
+  stop_gateway (fixture);
+  WAIT_UNTIL (nym_client_get_state (peer.client) == NYM_CLIENT_STATE_RECONNECTING);
+  g_assert_nonnull (nym_client_get_error_message (peer.client));
+  send_to (&peer, address, data);
+  spin (700);
+  g_assert_cmpint (nym_client_get_state (peer.client), ==, NYM_CLIENT_STATE_RECONNECTING);
+  g_assert_cmpuint (peer.messages->len, ==, 0);
+
+  start_gateway (fixture);
+  WAIT_UNTIL (nym_client_get_state (peer.client) == NYM_CLIENT_STATE_READY);
+  at = index_of (peer.states, "ready", 0);
+  at = index_of (peer.states, "reconnecting", at + 1);
+  g_assert_cmpuint (index_of (peer.states, "ready", at + 1), ==, peer.states->len - 1);
+  g_assert_cmpstr (nym_client_get_error_message (peer.client), ==, NULL);
+  g_assert_cmpstr (nym_client_get_address (peer.client), ==, address);
+  WAIT_UNTIL (peer.messages->len == 1);
+  assert_received (&peer, 0, data);
+  peer_clear (&peer);
+}
+
+/* With cover traffic on and nothing to send, the main stream still sends loop cover that
+ * comes back to us, and no message is delivered for it. */
+static void
+test_cover_traffic (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, false);
+  peer_wait_ready (&peer);
+  WAIT_UNTIL (nym_client_get_packets_received (peer.client) >= 10);
+  g_assert_cmpuint (nym_client_get_packets_sent (peer.client), >=, 5);
+  g_assert_cmpuint (peer.messages->len, ==, 0);
+
+  /* Switched off, the stream falls silent (what is in flight still arrives). */
+  nym_client_set_cover_traffic (peer.client, false);
+  spin (1500);
+  {
+    guint64 sent = nym_client_get_packets_sent (peer.client);
+
+    spin (1000);
+    g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, sent);
+  }
+  peer_clear (&peer);
+}
+
+/* A nym-api that cannot be reached ends in "error" with a message, and stop still works. */
+static void
+test_topology_unreachable (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  NymClientRuntimeConfig config;
+  const char *urls[] = { "http://127.0.0.1:1/", NULL };
+  g_autoptr(GError) error = NULL;
+
+  peer_init (&peer, fixture, "client");
+  nym_client_runtime_config_init (&config);
+  config.data_dir = peer.data_dir;
+  config.nym_api_urls = (char **) urls;
+  g_assert_true (nym_client_start (peer.client, &config, &error));
+  g_assert_false (nym_client_start (peer.client, &config, &error));
+  g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_RUNNING);
+  WAIT_UNTIL (nym_client_get_state (peer.client) == NYM_CLIENT_STATE_ERROR);
+  g_assert_nonnull (nym_client_get_error_message (peer.client));
+  peer_clear (&peer);
+}
+
+/* Bad input to the GObject: sending while stopped or to a malformed address. */
+static void
+test_bad_input (void)
+{
+  g_autoptr(NymClient) client = nym_client_new ();
+  g_autoptr(GBytes) data = g_bytes_new_static ("x", 1);
+  g_autoptr(GError) error = NULL;
+  NymClientRuntimeConfig config;
+
+  g_assert_false (nym_client_send_message (client, "a.b@c", data, &error));
+  g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_NOT_RUNNING);
+  g_clear_error (&error);
+  nym_client_runtime_config_init (&config);
+  g_assert_false (nym_client_start (client, &config, &error));
+  g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG);
+  g_assert_cmpint (nym_client_get_state (client), ==, NYM_CLIENT_STATE_OFF);
+  nym_client_stop (client);
+  g_assert_finalize_object (g_steal_pointer (&client));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (sodium_init (), >=, 0);
+
+  g_test_add_func ("/client-runtime/bad-input", test_bad_input);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/client-runtime/start-ready", test_start_ready);
+  ADD ("/client-runtime/send-to-self", test_send_to_self);
+  ADD ("/client-runtime/two-clients", test_two_clients);
+  ADD ("/client-runtime/retransmission", test_retransmission);
+  ADD ("/client-runtime/reconnect", test_reconnect);
+  ADD ("/client-runtime/cover-traffic", test_cover_traffic);
+  ADD ("/client-runtime/topology-unreachable", test_topology_unreachable);
+#undef ADD
+  return g_test_run ();
+}
