@@ -24,21 +24,21 @@ assert_prefix_suffix (const uint8_t *data,
 static void
 test_keys_v1 (void)
 {
-  g_autoptr(GKeyFile) vectors = sphinx_test_load_vectors ("sphinx.vectors");
-  g_autoptr(GBytes) rng_key = sphinx_test_vector (vectors, "v1", "rng_key");
-  g_autoptr(GBytes) sk1_prefix = sphinx_test_vector (vectors, "v1", "sk1_prefix");
-  g_autoptr(GBytes) sk1_suffix = sphinx_test_vector (vectors, "v1", "sk1_suffix");
-  g_autoptr(GBytes) sk2_prefix = sphinx_test_vector (vectors, "v1", "sk2_prefix");
-  g_autoptr(GBytes) sk2_suffix = sphinx_test_vector (vectors, "v1", "sk2_suffix");
-  g_autoptr(GBytes) shared_secret = sphinx_test_vector (vectors, "v1", "shared_secret");
-  g_autoptr(GBytes) stream_key = sphinx_test_vector (vectors, "v1", "stream_key");
-  g_autoptr(GBytes) mac_key = sphinx_test_vector (vectors, "v1", "mac_key");
-  g_autoptr(GBytes) legacy_prefix = sphinx_test_vector (vectors, "v1", "legacy_payload_key_prefix");
-  g_autoptr(GBytes) legacy_suffix = sphinx_test_vector (vectors, "v1", "legacy_payload_key_suffix");
-  g_autoptr(GBytes) blinding = sphinx_test_vector (vectors, "v1", "blinding_factor");
-  g_autoptr(GBytes) replay_tag = sphinx_test_vector (vectors, "v1", "replay_tag");
-  g_autoptr(GBytes) seed = sphinx_test_vector (vectors, "v1", "payload_key_seed");
-  g_autoptr(GBytes) v259_prefix = sphinx_test_vector (vectors, "v1", "payload_key_v259_prefix");
+  g_autoptr(GKeyFile) vectors = crypto_test_load_vectors ("sphinx.vectors");
+  g_autoptr(GBytes) rng_key = crypto_test_vector (vectors, "v1", "rng_key");
+  g_autoptr(GBytes) sk1_prefix = crypto_test_vector (vectors, "v1", "sk1_prefix");
+  g_autoptr(GBytes) sk1_suffix = crypto_test_vector (vectors, "v1", "sk1_suffix");
+  g_autoptr(GBytes) sk2_prefix = crypto_test_vector (vectors, "v1", "sk2_prefix");
+  g_autoptr(GBytes) sk2_suffix = crypto_test_vector (vectors, "v1", "sk2_suffix");
+  g_autoptr(GBytes) shared_secret = crypto_test_vector (vectors, "v1", "shared_secret");
+  g_autoptr(GBytes) stream_key = crypto_test_vector (vectors, "v1", "stream_key");
+  g_autoptr(GBytes) mac_key = crypto_test_vector (vectors, "v1", "mac_key");
+  g_autoptr(GBytes) legacy_prefix = crypto_test_vector (vectors, "v1", "legacy_payload_key_prefix");
+  g_autoptr(GBytes) legacy_suffix = crypto_test_vector (vectors, "v1", "legacy_payload_key_suffix");
+  g_autoptr(GBytes) blinding = crypto_test_vector (vectors, "v1", "blinding_factor");
+  g_autoptr(GBytes) replay_tag = crypto_test_vector (vectors, "v1", "replay_tag");
+  g_autoptr(GBytes) seed = crypto_test_vector (vectors, "v1", "payload_key_seed");
+  g_autoptr(GBytes) v259_prefix = crypto_test_vector (vectors, "v1", "payload_key_v259_prefix");
   static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
   static const uint8_t basepoint[32] = { 9 };
   uint8_t rng[64];
@@ -211,7 +211,7 @@ test_keys_clamped_edge_secrets (void)
 static void
 test_keys_hop_secrets_torsion_key (void)
 {
-  g_autoptr(GBytes) torsion = sphinx_test_hex ("46f08b6002abc0da5bf4118d30eba2e5a0beb5718e85f81ed6c01f2a02d26d3d");
+  g_autoptr(GBytes) torsion = crypto_test_hex ("46f08b6002abc0da5bf4118d30eba2e5a0beb5718e85f81ed6c01f2a02d26d3d");
   SphinxTestRoute route;
 
   sphinx_test_route_init (&route);

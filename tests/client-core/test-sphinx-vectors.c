@@ -36,7 +36,7 @@ static void
 fixture_setup (Fixture      *fixture,
                gconstpointer user_data)
 {
-  fixture->parser = sphinx_test_load_json ("wasm-client-packets.json");
+  fixture->parser = crypto_test_load_json ("wasm-client-packets.json");
   fixture->root = json_node_get_object (json_parser_get_root (fixture->parser));
 }
 
@@ -392,7 +392,7 @@ collect_reply_surbs (Fixture *fixture)
               g_byte_array_append (bytes, g_bytes_get_data (first_hop, NULL), g_bytes_get_size (first_hop));
               for (guint k = 0; k < json_array_get_length (material); k++)
                 {
-                  g_autoptr(GBytes) seed = sphinx_test_hex (json_array_get_string_element (material, k));
+                  g_autoptr(GBytes) seed = crypto_test_hex (json_array_get_string_element (material, k));
 
                   g_byte_array_append (bytes, g_bytes_get_data (seed, NULL), g_bytes_get_size (seed));
                 }
