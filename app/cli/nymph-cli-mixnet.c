@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The commands of "nymph-cli mixnet": inspect Nym addresses, framed node packets and reply SURBs. */
+/* The commands of "nymph-cli mixnet": run the mixnet client (address, send, listen) and inspect Nym addresses, framed node packets and reply SURBs. */
 #include "nymph-cli.h"
 
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/nym-base58.h"
 #include "packet/nym-node-frame.h"
 #include "packet/nym-recipient.h"
 #include "packet/nym-reply-surb.h"
+#include "gateway/nym-client-store.h"
+#include "runtime/nym-client.h"
 
 static int
 usage_error (GOptionContext *context,
@@ -259,7 +264,408 @@ mixnet_inspect (int    argc,
   return usage_error (context, _("The kind must be recipient, frame or surb"));
 }
 
+/* The client commands share their options and one run of the client on the main loop. */
+typedef struct
+{
+  char      *data_dir;
+  char     **nym_api;
+  char      *gateway;
+  gboolean   no_cover;
+  gboolean   zero_delay;
+  int        timeout_s;
+  int        count;
+} ClientOptions;
+
+typedef struct
+{
+  GMainLoop *loop;
+  NymClient *client;
+  GError    *error;
+  guint      received;
+  int        count;
+  bool       ready;
+  bool       print_address;
+} ClientRun;
+
+static void
+client_options_clear (ClientOptions *options)
+{
+  g_clear_pointer (&options->data_dir, g_free);
+  g_clear_pointer (&options->nym_api, g_strfreev);
+  g_clear_pointer (&options->gateway, g_free);
+}
+
+static char *
+default_data_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "nymph", "mixnet", NULL);
+}
+
+static bool
+parse_client_options (GOptionContext  *context,
+                      GOptionEntry    *extra,
+                      ClientOptions   *options,
+                      int             *argc,
+                      char          ***argv,
+                      int             *status)
+{
+  GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->data_dir,
+      N_("Where the client keeps its keys and registrations (default $XDG_DATA_HOME/nymph/mixnet)"), "DIR" },
+    { "nym-api", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->nym_api,
+      N_("A nym-api URL to fetch the topology from (repeat for fallbacks)"), "URL" },
+    { "gateway", 0, 0, G_OPTION_ARG_STRING, &options->gateway,
+      N_("Use the gateway of this base58 identity instead of the remembered or a random one"), "ID" },
+    { "no-cover", 0, 0, G_OPTION_ARG_NONE, &options->no_cover, N_("Send no loop cover traffic"), NULL },
+    { "zero-delay", 0, 0, G_OPTION_ARG_NONE, &options->zero_delay,
+      N_("No mix delays and no cover: send at once (for a local test network)"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout_s,
+      N_("Give up after this many seconds (send: default 120; listen: default never; 0 waits forever)"), "SECONDS" },
+    { NULL }
+  };
+  GError *error = NULL;
+
+  /* -1: not given; each command has its own default. */
+  options->timeout_s = -1;
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error (context, error->message);
+      g_error_free (error);
+      return false;
+    }
+  if (options->data_dir == NULL)
+    options->data_dir = default_data_dir ();
+  if (options->timeout_s < -1)
+    {
+      *status = usage_error (context, _("--timeout must not be negative"));
+      return false;
+    }
+  return true;
+}
+
+static void
+on_client_state (NymClient  *client,
+                 GParamSpec *pspec,
+                 ClientRun  *run)
+{
+  switch (nym_client_get_state (client))
+    {
+    case NYM_CLIENT_STATE_READY:
+      /* Only the first ready ends the start; a reconnect's ready just carries on. */
+      if (run->ready)
+        break;
+      if (run->print_address)
+        g_printerr (_("Listening as %s\n"), nym_client_get_address (client));
+      run->ready = true;
+      g_main_loop_quit (run->loop);
+      break;
+    case NYM_CLIENT_STATE_ERROR:
+      if (run->error == NULL)
+        g_set_error (&run->error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG, "%s",
+                     nym_client_get_error_message (client));
+      g_main_loop_quit (run->loop);
+      break;
+    case NYM_CLIENT_STATE_RECONNECTING:
+      g_printerr (_("The gateway went away (%s); reconnecting\n"), nym_client_get_error_message (client));
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_client_message (NymClient *client,
+                   GBytes    *data,
+                   ClientRun *run)
+{
+  size_t len = 0;
+  const void *bytes = g_bytes_get_data (data, &len);
+
+  /* The message exactly as sent, then a newline, so that text messages read as lines. */
+  if (len > 0)
+    fwrite (bytes, 1, len, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+  run->received++;
+  if (run->count > 0 && run->received >= (guint) run->count)
+    g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_client_timeout (gpointer user_data)
+{
+  ClientRun *run = user_data;
+
+  if (run->error == NULL)
+    g_set_error (&run->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The mixnet client gave up after its timeout"));
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_client_signal (gpointer user_data)
+{
+  ClientRun *run = user_data;
+
+  run->count = -1;
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Starts the client and runs the loop until it is ready or failed. */
+static bool
+client_run_start (ClientRun           *run,
+                  const ClientOptions *options)
+{
+  NymClientRuntimeConfig config;
+  const char *fallback[] = { NULL };
+  bool ok;
+
+  nym_client_runtime_config_init (&config);
+  config.data_dir = options->data_dir;
+  config.nym_api_urls = options->nym_api != NULL ? options->nym_api : (char **) fallback;
+  config.gateway_identity = options->gateway;
+  config.cover_traffic = !options->no_cover;
+  config.zero_delay = options->zero_delay;
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->client = nym_client_new ();
+  g_signal_connect (run->client, "notify::state", G_CALLBACK (on_client_state), run);
+  g_signal_connect (run->client, "message-received", G_CALLBACK (on_client_message), run);
+  if (!nym_client_start (run->client, &config, &run->error))
+    return false;
+  g_main_loop_run (run->loop);
+  ok = run->error == NULL && run->ready;
+  return ok;
+}
+
+static int
+client_run_finish (ClientRun *run,
+                   int        status)
+{
+  if (run->client != NULL)
+    {
+      nym_client_stop (run->client);
+      g_clear_object (&run->client);
+    }
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  if (run->error != NULL)
+    {
+      nymph_cli_print_error (run->error);
+      g_clear_error (&run->error);
+      return 1;
+    }
+  return status;
+}
+
+static bool
+require_nym_api (GOptionContext      *context,
+                 const ClientOptions *options,
+                 int                 *status)
+{
+  if (options->nym_api != NULL && options->nym_api[0] != NULL)
+    return true;
+  *status = usage_error (context, _("--nym-api is needed to reach the network"));
+  return false;
+}
+
+/* The address needs a gateway: the remembered one, or with --nym-api a freshly chosen one. */
+static int
+mixnet_address (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  ClientOptions options = { 0 };
+  g_autoptr(NymClientStore) store = NULL;
+  g_autoptr(NymClientKeys) keys = NULL;
+  g_autofree char *gateway = NULL;
+  GError *error = NULL;
+  int status = 0;
+
+  g_option_context_set_summary (context, _("Print this client's Nym address (created with new keys on first use)."));
+  if (!parse_client_options (context, NULL, &options, &argc, &argv, &status))
+    goto out;
+  gateway = options.gateway != NULL ? g_strdup (options.gateway)
+                                    : nym_client_runtime_load_active_gateway (options.data_dir);
+  if (gateway == NULL)
+    {
+      ClientRun run = { 0 };
+
+      if (options.nym_api == NULL)
+        {
+          g_set_error (&error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG,
+                       _("No gateway was chosen for %s yet; give --nym-api to choose one"), options.data_dir);
+          status = fail (error);
+          goto out;
+        }
+      options.zero_delay = TRUE;
+      if (client_run_start (&run, &options))
+        printf ("%s\n", nym_client_get_address (run.client));
+      status = client_run_finish (&run, 0);
+      goto out;
+    }
+  store = nym_client_store_open (options.data_dir, &error);
+  if (store != NULL)
+    keys = nym_client_store_ensure_keys (store, &error);
+  if (keys == NULL)
+    {
+      status = fail (error);
+      goto out;
+    }
+  {
+    uint8_t identity[32];
+    size_t len = 0;
+    g_autofree char *address = NULL;
+
+    if (!nym_base58_decode (gateway, identity, sizeof identity, &len, &error) || len != 32)
+      {
+        if (error == NULL)
+          g_set_error (&error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG,
+                       _("The gateway “%s” is not a base58 Ed25519 identity"), gateway);
+        status = fail (error);
+        goto out;
+      }
+    address = nym_client_keys_dup_address (keys, identity);
+    printf ("%s\n", address);
+  }
+
+out:
+  client_options_clear (&options);
+  return status;
+}
+
+static GBytes *
+read_stdin (GError **error)
+{
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+
+  if (g_output_stream_splice (output, input, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
+}
+
+static gboolean
+on_send_poll (gpointer user_data)
+{
+  ClientRun *run = user_data;
+  NymClientRuntime *runtime = nym_client_get_runtime (run->client);
+
+  /* Every fragment acknowledged: the message reached the recipient's gateway. */
+  if (nym_client_runtime_is_idle (runtime))
+    g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+mixnet_send (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree char *to = NULL;
+  GOptionEntry extra[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The recipient's Nym address"), "ADDRESS" },
+    { NULL }
+  };
+  ClientOptions options = { 0 };
+  ClientRun run = { 0 };
+  g_autoptr(GBytes) data = NULL;
+  NymRecipient recipient;
+  GError *error = NULL;
+  int status = 0;
+  guint poll = 0, timeout = 0;
+
+  g_option_context_set_summary (context, _("Send what is read from standard input to a Nym address through the mixnet,\n"
+                                           "and wait until the recipient's gateway acknowledged every fragment."));
+  if (!parse_client_options (context, extra, &options, &argc, &argv, &status)
+      || !require_nym_api (context, &options, &status))
+    goto out;
+  if (to == NULL)
+    {
+      status = usage_error (context, _("--to is needed"));
+      goto out;
+    }
+  if (!nym_recipient_parse (to, &recipient, &error) || (data = read_stdin (&error)) == NULL)
+    {
+      status = fail (error);
+      goto out;
+    }
+  if (options.timeout_s < 0)
+    options.timeout_s = 120;
+  if (options.timeout_s > 0)
+    timeout = g_timeout_add_seconds ((guint) options.timeout_s, on_client_timeout, &run);
+  if (client_run_start (&run, &options)
+      && nym_client_send_message (run.client, to, data, &run.error))
+    {
+      poll = g_timeout_add (50, on_send_poll, &run);
+      g_main_loop_run (run.loop);
+    }
+  status = client_run_finish (&run, 0);
+
+out:
+  if (poll != 0)
+    g_source_remove (poll);
+  if (timeout != 0)
+    g_source_remove (timeout);
+  client_options_clear (&options);
+  return status;
+}
+
+static int
+mixnet_listen (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  int count = 0;
+  GOptionEntry extra[] = {
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("Exit after this many messages (default: run until interrupted)"), "N" },
+    { NULL }
+  };
+  ClientOptions options = { 0 };
+  ClientRun run = { 0 };
+  int status = 0;
+  guint timeout = 0, sigint = 0, sigterm = 0;
+
+  g_option_context_set_summary (context, _("Print every message that arrives for this client, each followed by a newline;\n"
+                                           "the address is printed on standard error once the client is ready."));
+  if (!parse_client_options (context, extra, &options, &argc, &argv, &status)
+      || !require_nym_api (context, &options, &status))
+    goto out;
+  if (count < 0)
+    {
+      status = usage_error (context, _("--count must not be negative"));
+      goto out;
+    }
+  /* Listening runs until interrupted unless a timeout was given. */
+  if (options.timeout_s < 0)
+    options.timeout_s = 0;
+  run.count = count;
+  run.print_address = true;
+  sigint = g_unix_signal_add (SIGINT, on_client_signal, &run);
+  sigterm = g_unix_signal_add (SIGTERM, on_client_signal, &run);
+  if (options.timeout_s > 0)
+    timeout = g_timeout_add_seconds ((guint) options.timeout_s, on_client_timeout, &run);
+  if (client_run_start (&run, &options) && run.count >= 0)
+    g_main_loop_run (run.loop);
+  status = client_run_finish (&run, 0);
+
+out:
+  if (timeout != 0)
+    g_source_remove (timeout);
+  if (sigint != 0)
+    g_source_remove (sigint);
+  if (sigterm != 0)
+    g_source_remove (sigterm);
+  client_options_clear (&options);
+  return status;
+}
+
 const NymphCliCommand nymph_cli_mixnet_commands[] = {
+  { "address", N_("Print this client's Nym address"), mixnet_address },
+  { "send", N_("Send standard input to a Nym address through the mixnet"), mixnet_send },
+  { "listen", N_("Print the messages that arrive through the mixnet"), mixnet_listen },
   { "inspect", N_("Decode a Nym address, a framed node packet or a reply SURB"), mixnet_inspect },
   { NULL, NULL, NULL },
 };

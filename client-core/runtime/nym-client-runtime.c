@@ -64,8 +64,11 @@ typedef struct
 
 /* One fragment on its way: in the send queue, waiting for its ack, or both (a late ack can
  * still arrive for a fragment queued again). Freed when it is in neither place. */
+typedef struct _NymClientRuntime NymClientRuntime;
+
 typedef struct
 {
+  NymClientRuntime *runtime;
   NymRecipient recipient;
   NymFragment *fragment;
   guint64      id;             /* the 5-byte fragment id as a number, the table key */
@@ -87,6 +90,9 @@ struct _NymClientRuntime
   gint                   started;
   gint                   retransmissions;
   gint                   unacked;
+  gint                   sends_posted;     /* send() calls, counted by the caller */
+  gint                   sends_processed;  /* of those, fragmented on the thread */
+  gint                   fragments_alive;  /* OutFragments not yet acknowledged or dropped */
 
   /* Owned by the runtime thread; touched only on context. */
   NymClientState         state;
@@ -277,6 +283,7 @@ out_fragment_release (OutFragment *out)
     return;
   clear_source (&out->ack_timer);
   nym_fragment_free (out->fragment);
+  g_atomic_int_add (&out->runtime->fragments_alive, -1);
   g_free (out);
 }
 
@@ -518,6 +525,8 @@ queue_message (NymClientRuntime   *self,
       OutFragment *out = g_new0 (OutFragment, 1);
       uint8_t id[5];
 
+      out->runtime = self;
+      g_atomic_int_inc (&self->fragments_alive);
       out->recipient = *recipient;
       out->fragment = g_ptr_array_index (fragments, i);
       g_ptr_array_index (fragments, i) = NULL;
@@ -716,6 +725,36 @@ gateway_url (const NymTopologyNodeInfo *node)
   return g_strdup_printf ("ws://%s:%u", host, node->ws_port);
 }
 
+/* Atomic (temporary file, fsync, rename), as every file that matters (DESIGN "Files on disk"). */
+static void
+save_active_gateway (NymClientRuntime *self)
+{
+  g_autofree char *path = g_build_filename (self->config.data_dir, NYM_CLIENT_ACTIVE_GATEWAY_FILE_NAME, NULL);
+  g_autofree char *text = g_strconcat (self->gateway_text, "\n", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents_full (path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &error))
+    g_debug ("Could not remember the gateway: %s", error->message);
+}
+
+char *
+nym_client_runtime_load_active_gateway (const char *data_dir)
+{
+  g_autofree char *path = g_build_filename (data_dir, NYM_CLIENT_ACTIVE_GATEWAY_FILE_NAME, NULL);
+  g_autofree char *text = NULL;
+  uint8_t identity[32];
+  size_t len = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  g_strstrip (text);
+  if (!nym_base58_decode (text, identity, sizeof identity, &len, NULL) || len != 32)
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
 static void
 on_gateway_selected (GObject      *source,
                      GAsyncResult *result,
@@ -749,6 +788,7 @@ on_gateway_selected (GObject      *source,
   memcpy (self->self_address.gateway, node->identity, 32);
   self->gateway_text = nym_base58_encode (node->identity, 32);
   self->address = nym_client_keys_dup_address (self->keys, node->identity);
+  save_active_gateway (self);
   self->session = nym_gateway_session_new (url, node->identity, self->keys, self->store);
   if (self->config.gateway_timeout_s != 0)
     nym_gateway_session_set_timeout (self->session, self->config.gateway_timeout_s);
@@ -769,6 +809,10 @@ on_topology_changed (NymTopologyRefresher *refresher,
   self->snapshot = nym_topology_snapshot_ref (snapshot);
   if (!first || self->stopping)
     return;
+  /* §4.3: a gateway given by the caller wins; otherwise the one this data dir registered
+   * with before is reused, and only a new client picks one at random. */
+  if (self->config.gateway_identity == NULL)
+    self->config.gateway_identity = nym_client_runtime_load_active_gateway (self->config.data_dir);
   nym_api_client_select_gateway_async (self->api, self->snapshot,
                                        self->config.gateway_identity != NULL
                                          ? NYM_GATEWAY_SELECTION_IDENTITY : NYM_GATEWAY_SELECTION_RANDOM,
@@ -888,6 +932,7 @@ drain_commands (gpointer user_data)
         case COMMAND_SEND:
           if (!self->stopping)
             queue_message (self, &command->recipient, command->data);
+          g_atomic_int_inc (&self->sends_processed);
           break;
         case COMMAND_SET_COVER:
           self->cover_traffic = command->cover_traffic && !self->config.zero_delay;
@@ -1069,6 +1114,7 @@ nym_client_runtime_send (NymClientRuntime   *self,
 {
   Command *command = g_new0 (Command, 1);
 
+  g_atomic_int_inc (&self->sends_posted);
   command->kind = COMMAND_SEND;
   command->recipient = *recipient;
   command->data = g_bytes_ref (data);
@@ -1109,6 +1155,15 @@ guint
 nym_client_runtime_get_unacked (NymClientRuntime *self)
 {
   return (guint) g_atomic_int_get (&self->unacked);
+}
+
+bool
+nym_client_runtime_is_idle (NymClientRuntime *self)
+{
+  /* Processed is read first: a send counted there has already created its fragments. */
+  gint processed = g_atomic_int_get (&self->sends_processed);
+
+  return processed == g_atomic_int_get (&self->sends_posted) && g_atomic_int_get (&self->fragments_alive) == 0;
 }
 
 void

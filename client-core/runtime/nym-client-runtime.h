@@ -106,6 +106,17 @@ void              nym_client_runtime_free         (NymClientRuntime             
  * many still wait for their ack. Only meaningful between events; read from any thread. */
 guint64           nym_client_runtime_get_retransmissions (NymClientRuntime      *self);
 guint             nym_client_runtime_get_unacked         (NymClientRuntime      *self);
+/* True once every message given to send() was fragmented and each of its fragments was
+ * acknowledged (or dropped as undeliverable); read from any thread. */
+bool              nym_client_runtime_is_idle             (NymClientRuntime      *self);
+
+/* The file in the data dir that names the gateway in use (base58), so that later runs
+ * reuse the gateway the client registered with (spec nym-gateway.md §4.3). */
+#define NYM_CLIENT_ACTIVE_GATEWAY_FILE_NAME "active-gateway"
+
+/* The gateway a previous run chose for data_dir, or NULL (also for an unreadable or
+ * malformed file, which the next run simply replaces). */
+char             *nym_client_runtime_load_active_gateway (const char            *data_dir) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NymClientRuntime, nym_client_runtime_free)
 
