@@ -947,12 +947,20 @@ drain_commands (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Always through a source on the runtime's context: g_main_context_invoke would run the
+ * command right here, on the caller's thread, whenever the runtime thread does not hold its
+ * context at that moment (before its loop runs or after it ended). */
 static void
 post (NymClientRuntime *self,
       Command          *command)
 {
+  GSource *source = g_idle_source_new ();
+
   g_async_queue_push (self->commands, command);
-  g_main_context_invoke (self->context, drain_commands, self);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, drain_commands, self, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* The thread. */
