@@ -356,10 +356,11 @@ test_send_to_self (Fixture       *fixture,
       WAIT_UNTIL (peer.messages->len == i + 1);
       assert_received (&peer, i, data);
     }
-  WAIT_UNTIL (nym_client_runtime_get_unacked (nym_client_get_runtime (peer.client)) == 0);
-  g_assert_cmpuint (nym_client_runtime_get_retransmissions (nym_client_get_runtime (peer.client)), ==, 0);
-  /* Counters reach this thread a moment after the fact: every fragment went out once, and
-   * each brought back itself and its ack (no cover in zero-delay mode). */
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (peer.client)));
+  /* Counters reach this thread a moment after the fact: every fragment went out once (again
+   * only if a loaded machine made its ack late), and each packet brought back itself and
+   * its ack (no cover in zero-delay mode). */
+  fragments += nym_client_runtime_get_retransmissions (nym_client_get_runtime (peer.client));
   WAIT_UNTIL (nym_client_get_packets_sent (peer.client) >= fragments
               && nym_client_get_packets_received (peer.client) == nym_client_get_packets_sent (peer.client) * 2);
   g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, fragments);
