@@ -144,6 +144,12 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
+  /* Let packets still in the mixnet (late acks, a second retransmission) reach their end
+   * before the nodes stop. The mix node hands unwrapped packets back to its loop with
+   * g_main_context_invoke_full from a worker thread (localnet-mixnode.c), which runs the
+   * forwarding on that worker whenever this thread is not iterating the context, so a
+   * packet finishing while the node is being stopped can use a forwarder that is gone. */
+  spin (300);
   if (fixture->gateway != NULL)
     stop_gateway (fixture);
   for (guint i = 0; i < 3; i++)
