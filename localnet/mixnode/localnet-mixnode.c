@@ -418,11 +418,22 @@ unwrap_job_run (gpointer data,
                 gpointer user_data)
 {
   UnwrapJob *job = data;
+  GSource *source;
 
   job->out = g_malloc (job->packet_len);
   job->ok = nym_sphinx_packet_unwrap (job->keys->keys->sphinx_secret, job->packet, job->packet_len,
                                       job->out, &job->result, &job->error);
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, unwrap_job_done, job, NULL);
+
+  /* Always through a source attached to the node's context. g_main_context_invoke() would run
+   * unwrap_job_done() right here on the worker whenever the loop's thread does not hold the
+   * context at that moment (the worker's thread-default context is the same global default),
+   * and the node's sockets and counters belong to the loop's thread only. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, unwrap_job_done, job, NULL);
+  g_source_set_static_name (source, "[localnet] unwrap done");
+  g_source_attach (source, job->context);
+  g_source_unref (source);
 }
 
 /* One pool for every node of the process, as wide as the machine: unwrapping is almost all
