@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/nym-client-runtime.h"
+#include "runtime/nym-client-runtime-private.h"
 
 #include "crypto/nym-base58.h"
 #include "gateway/nym-client-store.h"
@@ -50,6 +51,7 @@ typedef struct
 typedef enum
 {
   COMMAND_SEND,
+  COMMAND_REPLY,
   COMMAND_SET_COVER,
   COMMAND_STOP,
 } CommandKind;
@@ -59,6 +61,8 @@ typedef struct
   CommandKind  kind;
   NymRecipient recipient;
   GBytes      *data;
+  guint        reply_surbs;
+  uint8_t      sender_tag[NYM_SENDER_TAG_LEN];
   bool         cover_traffic;
 } Command;
 
@@ -93,6 +97,7 @@ struct _NymClientRuntime
   gint                   sends_posted;     /* send() calls, counted by the caller */
   gint                   sends_processed;  /* of those, fragmented on the thread */
   gint                   fragments_alive;  /* OutFragments not yet acknowledged or dropped */
+  gint                   queued;           /* fragments not yet handed to the gateway */
 
   /* Owned by the runtime thread; touched only on context. */
   NymClientState         state;
@@ -100,6 +105,9 @@ struct _NymClientRuntime
   char                  *gateway_text;
   char                  *address;
   bool                   cover_traffic;
+  bool                   above_high_water;
+  NymClientRuntimeHooks  hooks;
+  gpointer               hooks_data;
   bool                   stopping;
   bool                   ever_ready;
   GCancellable          *cancellable;
@@ -126,6 +134,7 @@ struct _NymClientRuntime
 };
 
 static void stream_kick (NymClientRuntime *self);
+static void queue_changed (NymClientRuntime *self);
 
 /* Events. */
 
@@ -150,6 +159,7 @@ typedef struct
   char          *error_message;
   char          *gateway;
   char          *address;
+  uint8_t        sender_tag[NYM_SENDER_TAG_LEN];
 } PendingEvent;
 
 static void
@@ -176,9 +186,10 @@ deliver_event (gpointer data)
 }
 
 static void
-report (NymClientRuntime   *self,
-        NymClientEventKind  kind,
-        GBytes             *message)
+report_full (NymClientRuntime   *self,
+             NymClientEventKind  kind,
+             GBytes             *message,
+             const uint8_t      *sender_tag)
 {
   PendingEvent *pending = g_new0 (PendingEvent, 1);
   GSource *source;
@@ -197,6 +208,11 @@ report (NymClientRuntime   *self,
   pending->event.packets_sent = self->packets_sent;
   pending->event.packets_received = self->packets_received;
   pending->event.message = message != NULL ? g_bytes_ref (message) : NULL;
+  if (sender_tag != NULL)
+    {
+      memcpy (pending->sender_tag, sender_tag, NYM_SENDER_TAG_LEN);
+      pending->event.sender_tag = pending->sender_tag;
+    }
 
   /* An idle source rather than g_main_context_invoke, so that events keep their order even
    * when the report context happens to be owned by this thread. */
@@ -205,6 +221,14 @@ report (NymClientRuntime   *self,
   g_source_set_callback (source, deliver_event, pending, pending_event_free);
   g_source_attach (source, self->report_context);
   g_source_unref (source);
+}
+
+static void
+report (NymClientRuntime   *self,
+        NymClientEventKind  kind,
+        GBytes             *message)
+{
+  report_full (self, kind, message, NULL);
 }
 
 static void
@@ -218,6 +242,8 @@ set_state (NymClientRuntime *self,
   g_free (self->error_message);
   self->error_message = g_strdup (error_message);
   report (self, NYM_CLIENT_EVENT_STATE, NULL);
+  if (self->hooks.state != NULL)
+    self->hooks.state (state, self->hooks_data);
 }
 
 static gboolean
@@ -320,6 +346,7 @@ on_ack_timeout (gpointer user_data)
       g_queue_push_head (&self->queue, out);
       out->in_queue = true;
       g_atomic_int_inc (&self->retransmissions);
+      queue_changed (self);
       stream_kick (self);
     }
   return G_SOURCE_REMOVE;
@@ -387,6 +414,7 @@ send_next_real (NymClientRuntime *self)
   g_autoptr(GError) error = NULL;
 
   out->in_queue = false;
+  queue_changed (self);
   preparer_init (self, &preparer);
   if (!nym_prepare_regular_packet (&preparer, &out->recipient, out->fragment, &prepared, &error))
     {
@@ -404,6 +432,7 @@ send_next_real (NymClientRuntime *self)
       g_debug ("The gateway did not take a packet: %s", error->message);
       g_queue_push_head (&self->queue, out);
       out->in_queue = true;
+      queue_changed (self);
       nym_prepared_packet_clear (&prepared);
       return false;
     }
@@ -491,13 +520,45 @@ stream_kick (NymClientRuntime *self)
     self->stream_timer = add_timeout (self, 0, on_stream_tick);
 }
 
+/* The send queue's length is published for any thread, and the drained hook fires once the
+ * queue has come down from above the high water mark to the low one. */
+static void
+queue_changed (NymClientRuntime *self)
+{
+  guint queued = g_queue_get_length (&self->queue);
+
+  g_atomic_int_set (&self->queued, (gint) queued);
+  if (queued > NYM_CLIENT_RUNTIME_HIGH_WATER)
+    self->above_high_water = true;
+  else if (self->above_high_water && queued <= NYM_CLIENT_RUNTIME_LOW_WATER)
+    {
+      self->above_high_water = false;
+      if (self->hooks.drained != NULL)
+        self->hooks.drained (self->hooks_data);
+    }
+}
+
+/* The runtime goes on after a message it cannot send; the caller learns why through the
+ * error message of a STATE event. */
+static void
+report_problem (NymClientRuntime *self,
+                char             *text)
+{
+  g_free (self->error_message);
+  self->error_message = text;
+  report (self, NYM_CLIENT_EVENT_STATE, NULL);
+}
+
 /* §17: envelope, padding to whole fragments, fragments; each fragment is queued. */
 static void
 queue_message (NymClientRuntime   *self,
                const NymRecipient *recipient,
-               GBytes             *data)
+               GBytes             *data,
+               guint               reply_surbs)
 {
   size_t capacity = nym_packet_size_fragment_capacity (self->config.packet_size);
+  /* FIXME(surbs, step 2 of this session): reply_surbs > 0 must become a Repliable message;
+   * until then every message goes out Plain. */
   g_autoptr(NymMessage) message = nym_message_new_plain (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
   g_autoptr(GByteArray) bytes = NULL;
   g_autoptr(GByteArray) padded = NULL;
@@ -512,12 +573,8 @@ queue_message (NymClientRuntime   *self,
     }
   if (fragments == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("The message of %zu bytes cannot be sent: %s",
-                                               g_bytes_get_size (data), error->message);
-      /* The runtime carries on; the caller learns why this message went nowhere. */
-      g_free (self->error_message);
-      self->error_message = g_steal_pointer (&text);
-      report (self, NYM_CLIENT_EVENT_STATE, NULL);
+      report_problem (self, g_strdup_printf ("The message of %zu bytes cannot be sent: %s",
+                                             g_bytes_get_size (data), error->message));
       return;
     }
   for (guint i = 0; i < fragments->len; i++)
@@ -535,7 +592,20 @@ queue_message (NymClientRuntime   *self,
       out->in_queue = true;
       g_queue_push_tail (&self->queue, out);
     }
+  queue_changed (self);
   stream_kick (self);
+}
+
+/* §20: a reply travels through the SURBs the anonymous sender gave us. */
+static void
+queue_reply (NymClientRuntime *self,
+             const uint8_t     sender_tag[static 16],
+             GBytes           *data)
+{
+  g_autofree char *tag = nym_sender_tag_to_base58 (sender_tag);
+
+  report_problem (self, g_strdup_printf ("No reply SURBs are held for the sender tag %s, so the "
+                                         "reply of %zu bytes cannot be sent", tag, g_bytes_get_size (data)));
 }
 
 /* Receiving. */
@@ -566,8 +636,11 @@ deliver_fragment (NymClientRuntime *self,
       g_debug ("Dropping a reassembled message: %s", error->message);
       return;
     }
-  if (message->data != NULL)
-    report (self, NYM_CLIENT_EVENT_MESSAGE, message->data);
+  if (message->data == NULL)
+    return;
+  if (self->hooks.message != NULL && self->hooks.message (NULL, message->data, self->hooks_data))
+    return;
+  report (self, NYM_CLIENT_EVENT_MESSAGE, message->data);
 }
 
 static void
@@ -601,6 +674,7 @@ on_session_received (NymGatewaySession *session,
             {
               g_queue_remove (&self->queue, out);
               out->in_queue = false;
+              queue_changed (self);
             }
           out_fragment_release (out);
         }
@@ -931,7 +1005,12 @@ drain_commands (gpointer user_data)
         {
         case COMMAND_SEND:
           if (!self->stopping)
-            queue_message (self, &command->recipient, command->data);
+            queue_message (self, &command->recipient, command->data, command->reply_surbs);
+          g_atomic_int_inc (&self->sends_processed);
+          break;
+        case COMMAND_REPLY:
+          if (!self->stopping)
+            queue_reply (self, command->sender_tag, command->data);
           g_atomic_int_inc (&self->sends_processed);
           break;
         case COMMAND_SET_COVER:
@@ -994,6 +1073,7 @@ release_everything (NymClientRuntime *self)
   g_list_free (unacked);
   g_hash_table_remove_all (self->unacked_table);
   g_queue_clear_full (&self->queue, out_fragment_drop);
+  g_atomic_int_set (&self->queued, 0);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -1127,6 +1207,79 @@ nym_client_runtime_send (NymClientRuntime   *self,
   command->recipient = *recipient;
   command->data = g_bytes_ref (data);
   post (self, command);
+}
+
+void
+nym_client_runtime_send_anonymous (NymClientRuntime   *self,
+                                   const NymRecipient *recipient,
+                                   GBytes             *data,
+                                   guint               reply_surbs)
+{
+  Command *command = g_new0 (Command, 1);
+
+  g_atomic_int_inc (&self->sends_posted);
+  command->kind = COMMAND_SEND;
+  command->recipient = *recipient;
+  command->data = g_bytes_ref (data);
+  command->reply_surbs = reply_surbs;
+  post (self, command);
+}
+
+void
+nym_client_runtime_reply (NymClientRuntime *self,
+                          const uint8_t     sender_tag[static 16],
+                          GBytes           *data)
+{
+  Command *command = g_new0 (Command, 1);
+
+  g_atomic_int_inc (&self->sends_posted);
+  command->kind = COMMAND_REPLY;
+  memcpy (command->sender_tag, sender_tag, NYM_SENDER_TAG_LEN);
+  command->data = g_bytes_ref (data);
+  post (self, command);
+}
+
+guint
+nym_client_runtime_get_queued (NymClientRuntime *self)
+{
+  return (guint) g_atomic_int_get (&self->queued);
+}
+
+GMainContext *
+nym_client_runtime_get_context (NymClientRuntime *self)
+{
+  return self->context;
+}
+
+void
+nym_client_runtime_set_hooks (NymClientRuntime            *self,
+                              const NymClientRuntimeHooks *hooks,
+                              gpointer                     user_data)
+{
+  if (hooks != NULL)
+    self->hooks = *hooks;
+  else
+    memset (&self->hooks, 0, sizeof self->hooks);
+  self->hooks_data = user_data;
+}
+
+void
+nym_client_runtime_queue_message (NymClientRuntime   *self,
+                                  const NymRecipient *recipient,
+                                  GBytes             *data,
+                                  guint               reply_surbs)
+{
+  if (!self->stopping)
+    queue_message (self, recipient, data, reply_surbs);
+}
+
+void
+nym_client_runtime_queue_reply (NymClientRuntime *self,
+                                const uint8_t     sender_tag[static 16],
+                                GBytes           *data)
+{
+  if (!self->stopping)
+    queue_reply (self, sender_tag, data);
 }
 
 void

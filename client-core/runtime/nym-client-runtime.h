@@ -72,6 +72,7 @@ typedef struct
   guint64            packets_sent;
   guint64            packets_received;
   GBytes            *message;
+  const uint8_t     *sender_tag;       /* MESSAGE: 16 bytes when the sender attached reply SURBs (anonymous), else NULL */
 } NymClientEvent;
 
 typedef void (*NymClientEventFunc) (const NymClientEvent *event,
@@ -94,6 +95,25 @@ void              nym_client_runtime_start        (NymClientRuntime             
 void              nym_client_runtime_send         (NymClientRuntime             *self,
                                                    const NymRecipient           *recipient,
                                                    GBytes                       *data);
+/* Sends data as a Repliable message carrying our sender tag and reply_surbs reply SURBs
+ * (nym-packet.md §17, §20); the receiver can answer without learning our address. */
+void              nym_client_runtime_send_anonymous (NymClientRuntime         *self,
+                                                     const NymRecipient       *recipient,
+                                                     GBytes                   *data,
+                                                     guint                     reply_surbs);
+/* Answers the anonymous sender with tag through its stored reply SURBs; asks it for more
+ * SURBs (SurbRequest) when they run short and queues data until they arrive. */
+void              nym_client_runtime_reply        (NymClientRuntime             *self,
+                                                   const uint8_t                 sender_tag[static 16],
+                                                   GBytes                       *data);
+
+/* Producers of much data stop while get_queued() is above the high water mark and resume
+ * once it is at or below the low one (the "drained" hook of nym-client-runtime-private.h). */
+#define NYM_CLIENT_RUNTIME_HIGH_WATER 256
+#define NYM_CLIENT_RUNTIME_LOW_WATER  64
+
+/* Fragments waiting in the send queue (not yet handed to the gateway); atomic, any thread. */
+guint             nym_client_runtime_get_queued   (NymClientRuntime             *self);
 /* Switches loop cover on or off while running. */
 void              nym_client_runtime_set_cover    (NymClientRuntime             *self,
                                                    bool                          cover_traffic);
