@@ -172,7 +172,12 @@ nyx_address_derive_from_mnemonic (const char *mnemonic,
        nyx_bip32_derive_key_pair_from_seed (secrets->seed, sizeof secrets->seed, path, &secrets->key, error);
   if (ok && address_out != NULL)
     {
-      address = nyx_address_from_public_key (NYX_ADDRESS_PREFIX, secrets->key.public_key, error);
+      uint8_t hash[NYX_ADDRESS_HASH_SIZE];
+
+      /* libsecp256k1 has just computed this key, so it needs no parsing (a square root) to be
+       * checked again as nyx_address_from_public_key() does for keys from outside. */
+      nyx_address_hash (secrets->key.public_key, hash);
+      address = nyx_bech32_encode (NYX_ADDRESS_PREFIX, hash, sizeof hash, error);
       ok = address != NULL;
     }
   if (ok)
