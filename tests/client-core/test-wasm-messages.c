@@ -1,0 +1,832 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Message interop between our client runtime and the real Nym client (WASM 1.4.1 under Node) over an in-process localnet: plain and anonymous messages with replies, both ways. */
+#include <string.h>
+#include <unistd.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+
+#include "localnet-network.h"
+#include "../localnet/localnet-test-util.h"
+#include "gateway/localnet-gateway.h"
+#include "mixnode/localnet-mixnode.h"
+#include "nym-api/localnet-nym-api.h"
+#include "packet/nym-recipient.h"
+#include "runtime/nym-client-runtime.h"
+
+/* Each wait guards against a hang only; a healthy run needs a few seconds per case. */
+#define WAIT_SECONDS 60
+
+/* The reply SURBs attached to each anonymous message, the same number Nym's clients use by
+ * default for one message; a 100 KB reply needs more, so the replier has to ask for them
+ * (SurbRequest, nym-packet.md §17, §20). */
+#define REPLY_SURBS 10
+
+#define SENDER_TAG_LEN 16
+
+static char *node_path;
+static char *script_path;
+static char *node_modules;
+
+/* 1 B, 1 KB, 10 KB (a few packets) and 100 KB (64 packets, a linked fragment set). */
+static const size_t sizes[] = { 1, 1024, 10 * 1024, 100 * 1024 };
+
+/* One message as a client handed it to its application. */
+typedef struct
+{
+  GBytes  *data;
+  bool     has_tag;
+  uint8_t  tag[SENDER_TAG_LEN];
+} Received;
+
+static void
+received_free (gpointer data)
+{
+  Received *received = data;
+
+  g_bytes_unref (received->data);
+  g_free (received);
+}
+
+/* The real Nym client in a node process, spoken to with one JSON object per line
+ * (tests/interop/wasm-messages/peer.mjs). */
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  GOutputStream    *in;
+  GCancellable     *cancellable;
+  GQueue            writes;      /* GBytes lines not yet written; the head is being written */
+  char             *stderr_path;
+  char             *address;
+  char             *fatal;
+  GPtrArray        *messages;    /* Received */
+  GHashTable       *done;        /* command id -> NULL (succeeded) or the error text */
+  guint             next_id;
+  bool              eof;
+  bool              exited;
+} Peer;
+
+typedef struct
+{
+  char             *dir;
+  LocalnetNetwork  *network;
+  LocalnetNymApi   *api;
+  LocalnetMixnode  *mixnodes[3];
+  LocalnetGateway  *gateway;
+
+  /* Our client. */
+  NymClientRuntime *runtime;
+  NymClientState    state;
+  char             *error_message;
+  char             *address;
+  GPtrArray        *messages;    /* Received */
+
+  Peer              peer;
+  bool              skipped;
+} Fixture;
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_wait_timeout, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The end of the node peer's log, where the wasm client says why something did not happen. */
+static void
+print_peer_log (Fixture *fixture)
+{
+  g_autofree char *log = NULL;
+  size_t len = 0;
+
+  if (fixture->peer.stderr_path == NULL || !g_file_get_contents (fixture->peer.stderr_path, &log, &len, NULL))
+    return;
+  g_printerr ("--- last lines of the WASM client's log ---\n%s\n---\n", len > 6000 ? log + len - 6000 : log);
+}
+
+/* Iterates the default context (the localnet's servers and our runtime's events) until cond
+ * holds, the peer died, or the guard ran out; the latter two fail with what is known. */
+#define WAIT_UNTIL(fixture, cond, what)                                                       \
+  G_STMT_START {                                                                              \
+    gboolean timed_out_ = FALSE;                                                              \
+    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_);  \
+    while (!(cond) && !timed_out_ && (fixture)->peer.fatal == NULL && !(fixture)->peer.eof)   \
+      g_main_context_iteration (NULL, TRUE);                                                  \
+    if (!timed_out_)                                                                          \
+      g_source_remove (timeout_id_);                                                          \
+    if (!(cond))                                                                              \
+      {                                                                                       \
+        print_peer_log (fixture);                                                             \
+        g_error ("Waiting for %s failed: %s", what,                                           \
+                 (fixture)->peer.fatal != NULL ? (fixture)->peer.fatal                        \
+                 : (fixture)->peer.eof ? "the WASM client's process ended"                    \
+                 : "timed out");                                                              \
+      }                                                                                       \
+  } G_STMT_END
+
+/* Our runtime's events arrive on the default context. */
+static void
+on_event (const NymClientEvent *event,
+          gpointer              user_data)
+{
+  Fixture *fixture = user_data;
+
+  switch (event->kind)
+    {
+    case NYM_CLIENT_EVENT_STATE:
+      fixture->state = event->state;
+      g_free (fixture->error_message);
+      fixture->error_message = g_strdup (event->error_message);
+      if (event->address != NULL && fixture->address == NULL)
+        fixture->address = g_strdup (event->address);
+      break;
+    case NYM_CLIENT_EVENT_MESSAGE:
+      {
+        Received *received = g_new0 (Received, 1);
+
+        received->data = g_bytes_ref (event->message);
+        received->has_tag = event->sender_tag != NULL;
+        if (received->has_tag)
+          memcpy (received->tag, event->sender_tag, SENDER_TAG_LEN);
+        g_ptr_array_add (fixture->messages, received);
+      }
+      break;
+    case NYM_CLIENT_EVENT_STATS:
+    case NYM_CLIENT_EVENT_STOPPED:
+    default:
+      break;
+    }
+}
+
+static bool
+hex_to_tag (const char *hex,
+            uint8_t     tag[static SENDER_TAG_LEN])
+{
+  if (hex == NULL || strlen (hex) != 2 * SENDER_TAG_LEN)
+    return false;
+  for (size_t i = 0; i < SENDER_TAG_LEN; i++)
+    {
+      int high = g_ascii_xdigit_value (hex[2 * i]);
+      int low = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (high < 0 || low < 0)
+        return false;
+      tag[i] = (uint8_t) (high << 4 | low);
+    }
+  return true;
+}
+
+static void
+peer_handle_line (Peer       *peer,
+                  const char *line)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *event;
+
+  if (!json_parser_load_from_data (parser, line, -1, &error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      if (peer->fatal == NULL)
+        peer->fatal = g_strdup_printf ("The WASM peer wrote a line that is no JSON object: %s", line);
+      return;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  event = json_object_get_string_member_with_default (object, "event", "");
+  if (g_str_equal (event, "ready"))
+    {
+      g_free (peer->address);
+      peer->address = g_strdup (json_object_get_string_member (object, "address"));
+    }
+  else if (g_str_equal (event, "message"))
+    {
+      Received *received = g_new0 (Received, 1);
+      const char *tag = json_object_get_string_member_with_default (object, "tag", NULL);
+      size_t len = 0;
+      guchar *data = g_base64_decode (json_object_get_string_member (object, "data"), &len);
+
+      received->data = g_bytes_new_take (data, len);
+      received->has_tag = tag != NULL;
+      if (received->has_tag && !hex_to_tag (tag, received->tag) && peer->fatal == NULL)
+        peer->fatal = g_strdup_printf ("The sender tag “%s” is not 16 bytes of hex", tag);
+      g_ptr_array_add (peer->messages, received);
+    }
+  else if (g_str_equal (event, "done") || g_str_equal (event, "failed"))
+    {
+      guint id = (guint) json_object_get_int_member (object, "id");
+      const char *message = json_object_get_string_member_with_default (object, "message", "failed");
+
+      g_hash_table_insert (peer->done, GUINT_TO_POINTER (id),
+                           g_str_equal (event, "done") ? NULL : g_strdup (message));
+    }
+  else if (peer->fatal == NULL)
+    {
+      peer->fatal = g_strdup_printf ("The WASM peer failed: %s",
+                                     json_object_get_string_member_with_default (object, "message", line));
+    }
+}
+
+static void
+on_peer_line (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (line == NULL)
+    {
+      peer->eof = true;
+      return;
+    }
+  peer_handle_line (peer, line);
+  g_data_input_stream_read_line_async (peer->out, G_PRIORITY_DEFAULT, peer->cancellable, on_peer_line, peer);
+}
+
+static void peer_write_next (Peer *peer);
+
+static void
+on_peer_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (peer->fatal == NULL)
+        peer->fatal = g_strdup_printf ("Writing to the WASM peer failed: %s", error->message);
+    }
+  g_bytes_unref (g_queue_pop_head (&peer->writes));
+  peer_write_next (peer);
+}
+
+static void
+peer_write_next (Peer *peer)
+{
+  GBytes *line = g_queue_peek_head (&peer->writes);
+
+  if (line == NULL)
+    return;
+  g_output_stream_write_all_async (peer->in, g_bytes_get_data (line, NULL), g_bytes_get_size (line),
+                                   G_PRIORITY_DEFAULT, peer->cancellable, on_peer_written, peer);
+}
+
+/* Commands are written asynchronously, one after the other: node writes its events to the
+ * pipe synchronously, so a blocking write of a large command here while node writes a large
+ * event there would stall both. */
+static guint
+peer_command (Peer       *peer,
+              JsonObject *command)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  guint id = ++peer->next_id;
+  bool idle = g_queue_is_empty (&peer->writes);
+
+  json_object_set_int_member (command, "id", id);
+  json_node_set_object (node, command);
+  text = json_to_string (node, FALSE);
+  g_queue_push_tail (&peer->writes, g_bytes_new_take (g_strconcat (text, "\n", NULL), strlen (text) + 1));
+  if (idle)
+    peer_write_next (peer);
+  return id;
+}
+
+static guint
+peer_send (Peer       *peer,
+           const char *to,
+           GBytes     *data,
+           guint       reply_surbs)
+{
+  g_autoptr(JsonObject) command = json_object_new ();
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+
+  json_object_set_string_member (command, "cmd", "send");
+  json_object_set_string_member (command, "to", to);
+  json_object_set_string_member (command, "data", b64);
+  json_object_set_int_member (command, "surbs", reply_surbs);
+  return peer_command (peer, command);
+}
+
+static guint
+peer_reply (Peer          *peer,
+            const uint8_t  tag[static SENDER_TAG_LEN],
+            GBytes        *data)
+{
+  g_autoptr(JsonObject) command = json_object_new ();
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  char hex[2 * SENDER_TAG_LEN + 1];
+
+  for (size_t i = 0; i < SENDER_TAG_LEN; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", tag[i]);
+  json_object_set_string_member (command, "cmd", "reply");
+  json_object_set_string_member (command, "tag", hex);
+  json_object_set_string_member (command, "data", b64);
+  return peer_command (peer, command);
+}
+
+static void
+on_peer_exited (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Peer *peer = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  peer->exited = true;
+}
+
+static void
+peer_start (Fixture *fixture)
+{
+  Peer *peer = &fixture->peer;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client_id = g_strdup_printf ("wasm-messages-%d", (int) getpid ());
+
+  peer->messages = g_ptr_array_new_with_free_func (received_free);
+  peer->done = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  peer->cancellable = g_cancellable_new ();
+  g_queue_init (&peer->writes);
+  peer->stderr_path = g_build_filename (fixture->dir, "wasm-peer.log", NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, peer->stderr_path);
+  peer->process = g_subprocess_launcher_spawn (launcher, &error, node_path, script_path,
+                                               localnet_nym_api_get_url (fixture->api),
+                                               localnet_gateway_get_identity (fixture->gateway),
+                                               client_id, NULL);
+  g_assert_no_error (error);
+  peer->in = g_object_ref (g_subprocess_get_stdin_pipe (peer->process));
+  peer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->process));
+  g_subprocess_wait_async (peer->process, NULL, on_peer_exited, peer);
+  g_data_input_stream_read_line_async (peer->out, G_PRIORITY_DEFAULT, peer->cancellable, on_peer_line, peer);
+  WAIT_UNTIL (fixture, peer->address != NULL, "the WASM client to be ready");
+}
+
+static void
+peer_stop (Fixture *fixture)
+{
+  Peer *peer = &fixture->peer;
+  g_autoptr(JsonObject) quit = json_object_new ();
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  if (peer->process == NULL)
+    return;
+  if (!peer->eof)
+    {
+      json_object_set_string_member (quit, "cmd", "quit");
+      peer_command (peer, quit);
+    }
+  /* It exits on "quit" or when its stdin closes; a peer that does neither is killed. */
+  timeout_id = g_timeout_add_seconds (10, on_wait_timeout, &timed_out);
+  while (!peer->exited && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  if (!peer->exited)
+    {
+      g_subprocess_force_exit (peer->process);
+      while (!peer->exited)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_cancellable_cancel (peer->cancellable);
+  localnet_test_drain ();
+  g_queue_clear_full (&peer->writes, (GDestroyNotify) g_bytes_unref);
+  g_clear_object (&peer->in);
+  g_clear_object (&peer->out);
+  g_clear_object (&peer->process);
+  g_clear_object (&peer->cancellable);
+  g_clear_pointer (&peer->messages, g_ptr_array_unref);
+  g_clear_pointer (&peer->done, g_hash_table_unref);
+  g_clear_pointer (&peer->address, g_free);
+  g_clear_pointer (&peer->fatal, g_free);
+  g_clear_pointer (&peer->stderr_path, g_free);
+}
+
+static LocalnetMixnode *
+start_mixnode (Fixture *fixture,
+               guint    layer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("mix-%u-1", layer);
+  g_autofree char *dir = localnet_network_node_dir (fixture->network, name, &error);
+  g_autoptr(LocalnetNodeInfo) info = NULL;
+  LocalnetMixnode *mixnode;
+
+  g_assert_no_error (error);
+  mixnode = localnet_mixnode_new (name, dir, layer);
+  localnet_mixnode_set_zero_delay (mixnode, TRUE);
+  g_assert_true (localnet_mixnode_start (mixnode, 0, &error));
+  g_assert_no_error (error);
+  info = localnet_mixnode_dup_info (mixnode);
+  g_assert_cmpuint (localnet_network_add_node (fixture->network, info, &error), !=, 0);
+  g_assert_no_error (error);
+  return mixnode;
+}
+
+static void
+start_gateway (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = localnet_network_node_dir (fixture->network, "gateway-1", &error);
+  LocalnetNodeInfo info = { 0 };
+
+  g_assert_no_error (error);
+  /* Port 0: the kernel picks free ports for the client websocket and the mix port. */
+  fixture->gateway = localnet_gateway_new (dir, 0, 0);
+  g_assert_true (localnet_gateway_start (fixture->gateway, &error));
+  g_assert_no_error (error);
+  info.name = (char *) "gateway-1";
+  info.kind = LOCALNET_NODE_GATEWAY;
+  memcpy (info.identity, localnet_gateway_get_identity_key (fixture->gateway), 32);
+  memcpy (info.sphinx_key, localnet_gateway_get_sphinx_public_key (fixture->gateway), 32);
+  info.mix_port = localnet_gateway_get_mix_port (fixture->gateway);
+  info.ws_port = localnet_gateway_get_ws_port (fixture->gateway);
+  info.entry = true;
+  info.exit = true;
+  g_assert_cmpuint (localnet_network_add_node (fixture->network, &info, &error), !=, 0);
+  g_assert_no_error (error);
+}
+
+static void
+start_ours (Fixture *fixture)
+{
+  NymClientRuntimeConfig config;
+  const char *urls[] = { localnet_nym_api_get_url (fixture->api), NULL };
+  g_autofree char *data_dir = g_build_filename (fixture->dir, "ours", NULL);
+
+  nym_client_runtime_config_init (&config);
+  config.data_dir = data_dir;
+  config.nym_api_urls = (char **) urls;
+  config.gateway_identity = (char *) localnet_gateway_get_identity (fixture->gateway);
+  config.zero_delay = true;
+  config.gateway_timeout_s = 5;
+  fixture->messages = g_ptr_array_new_with_free_func (received_free);
+  fixture->runtime = nym_client_runtime_new (&config, NULL, on_event, fixture);
+  nym_client_runtime_start (fixture->runtime);
+  WAIT_UNTIL (fixture, fixture->state == NYM_CLIENT_STATE_READY || fixture->state == NYM_CLIENT_STATE_ERROR,
+              "our client to be ready");
+  g_assert_cmpstr (fixture->error_message, ==, NULL);
+  g_assert_cmpint (fixture->state, ==, NYM_CLIENT_STATE_READY);
+  g_assert_nonnull (fixture->address);
+}
+
+/* A fresh localnet (nym-api, one zero-delay mix node per layer, one gateway, all on ports the
+ * kernel picks on 127.0.0.1), our client and the WASM client, both at that gateway. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (node_path == NULL || *node_path == '\0' || node_modules == NULL
+      || !g_file_test (node_modules, G_FILE_TEST_IS_DIR))
+    {
+      fixture->skipped = true;
+      return;
+    }
+  fixture->dir = localnet_test_mkdtemp ();
+  fixture->network = localnet_network_new (fixture->dir, &error);
+  g_assert_no_error (error);
+  localnet_network_set_zero_delay (fixture->network, TRUE);
+  fixture->api = localnet_nym_api_new (fixture->network);
+  g_assert_true (localnet_nym_api_listen (fixture->api, 0, &error));
+  g_assert_no_error (error);
+  for (guint layer = 1; layer <= 3; layer++)
+    fixture->mixnodes[layer - 1] = start_mixnode (fixture, layer);
+  start_gateway (fixture);
+  start_ours (fixture);
+  peer_start (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (fixture->skipped)
+    return;
+  peer_stop (fixture);
+  nym_client_runtime_free (g_steal_pointer (&fixture->runtime));
+  /* Let packets still in flight (late acks) reach their end before the nodes stop. */
+  spin (300);
+  localnet_gateway_stop (fixture->gateway);
+  for (guint i = 0; i < 3; i++)
+    localnet_mixnode_stop (fixture->mixnodes[i]);
+  localnet_nym_api_stop (fixture->api);
+  localnet_test_drain ();
+  spin (50);
+  g_assert_finalize_object (fixture->gateway);
+  for (guint i = 0; i < 3; i++)
+    g_assert_finalize_object (fixture->mixnodes[i]);
+  g_assert_finalize_object (fixture->api);
+  g_assert_finalize_object (fixture->network);
+  g_clear_pointer (&fixture->messages, g_ptr_array_unref);
+  g_free (fixture->error_message);
+  g_free (fixture->address);
+  localnet_test_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static bool
+skip_without_node (Fixture *fixture)
+{
+  if (fixture->skipped)
+    g_test_skip ("node (Node.js 20) or tests/node_modules with @nymproject/nym-client-wasm is missing");
+  return fixture->skipped;
+}
+
+static GBytes *
+random_bytes (size_t len)
+{
+  uint8_t *data = g_malloc (len);
+
+  randombytes_buf (data, len);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+make_messages (GBytes *messages[static G_N_ELEMENTS (sizes)])
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    messages[i] = random_bytes (sizes[i]);
+}
+
+static void
+free_messages (GBytes *messages[static G_N_ELEMENTS (sizes)])
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_bytes_unref (messages[i]);
+}
+
+/* The one received message equal to expected, byte for byte; it fails if there are none or two. */
+static const Received *
+find_once (GPtrArray *received,
+           GBytes    *expected)
+{
+  const Received *found = NULL;
+
+  for (guint i = 0; i < received->len; i++)
+    {
+      const Received *r = g_ptr_array_index (received, i);
+
+      if (g_bytes_equal (r->data, expected))
+        {
+          if (found != NULL)
+            g_error ("A message of %zu bytes arrived twice", g_bytes_get_size (expected));
+          found = r;
+        }
+    }
+  if (found == NULL)
+    g_error ("The message of %zu bytes did not arrive intact", g_bytes_get_size (expected));
+  return found;
+}
+
+static void
+parse_recipient (const char   *text,
+                 NymRecipient *recipient)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nym_recipient_parse (text, recipient, &error));
+  g_assert_no_error (error);
+}
+
+static void
+wait_commands_done (Fixture *fixture,
+                    guint    first,
+                    guint    last)
+{
+  for (guint id = first; id <= last; id++)
+    {
+      const char *failure;
+
+      WAIT_UNTIL (fixture, g_hash_table_contains (fixture->peer.done, GUINT_TO_POINTER (id)),
+                  "the WASM client to take a command");
+      failure = g_hash_table_lookup (fixture->peer.done, GUINT_TO_POINTER (id));
+      if (failure != NULL)
+        g_error ("The WASM client refused command %u: %s", id, failure);
+    }
+}
+
+/* Every fragment we sent acknowledged (through the recipient's gateway), nothing queued. */
+static void
+wait_ours_idle (Fixture *fixture)
+{
+  WAIT_UNTIL (fixture, nym_client_runtime_is_idle (fixture->runtime) && nym_client_runtime_get_queued (fixture->runtime) == 0,
+              "our client to have every fragment acknowledged");
+}
+
+/* (a) Plain, ours → WASM: NymMessage Plain (nym-packet.md §17) of every size reaches the WASM
+ * client's application intact, once each, without a sender tag. */
+static void
+test_plain_to_wasm (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  GBytes *messages[G_N_ELEMENTS (sizes)];
+  NymRecipient wasm;
+
+  if (skip_without_node (fixture))
+    return;
+  parse_recipient (fixture->peer.address, &wasm);
+  make_messages (messages);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    nym_client_runtime_send (fixture->runtime, &wasm, messages[i]);
+  WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our messages");
+  wait_ours_idle (fixture);
+  spin (300);
+  g_assert_cmpuint (fixture->peer.messages->len, ==, G_N_ELEMENTS (sizes));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_assert_false (find_once (fixture->peer.messages, messages[i])->has_tag);
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+  free_messages (messages);
+}
+
+/* (a) Plain, WASM → ours: the real client's send_regular_message of every size reaches our
+ * runtime intact, once each, without a sender tag. */
+static void
+test_plain_from_wasm (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  GBytes *messages[G_N_ELEMENTS (sizes)];
+  guint first = 0, last = 0;
+
+  if (skip_without_node (fixture))
+    return;
+  make_messages (messages);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      last = peer_send (&fixture->peer, fixture->address, messages[i], 0);
+      if (i == 0)
+        first = last;
+    }
+  wait_commands_done (fixture, first, last);
+  WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the WASM client's messages");
+  spin (300);
+  g_assert_cmpuint (fixture->messages->len, ==, G_N_ELEMENTS (sizes));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_assert_false (find_once (fixture->messages, messages[i])->has_tag);
+  g_assert_cmpuint (fixture->peer.messages->len, ==, 0);
+  free_messages (messages);
+}
+
+/* (b) Anonymous, ours → WASM and back: our Repliable messages (sender tag and REPLY_SURBS reply
+ * SURBs each, §17, §20) reach the WASM client with one and the same tag; its send_reply answers
+ * of every size come back through those SURBs (and, for the large ones, through more that it
+ * asks us for) and reach our runtime intact as replies, without a tag. */
+static void
+test_anonymous_to_wasm (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  GBytes *messages[G_N_ELEMENTS (sizes)];
+  GBytes *replies[G_N_ELEMENTS (sizes)];
+  const Received *arrived[G_N_ELEMENTS (sizes)];
+  NymRecipient wasm;
+  guint first = 0, last = 0;
+
+  if (skip_without_node (fixture))
+    return;
+  parse_recipient (fixture->peer.address, &wasm);
+  make_messages (messages);
+  make_messages (replies);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    nym_client_runtime_send_anonymous (fixture->runtime, &wasm, messages[i], REPLY_SURBS);
+  WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our anonymous messages");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      arrived[i] = find_once (fixture->peer.messages, messages[i]);
+      /* FIXME(wasmio): temporary, removed as soon as the SURB work lands (the runtime's
+       * anonymous send is documented to go out Plain until then, commit 8b0c096). */
+      if (!arrived[i]->has_tag)
+        {
+          g_test_incomplete ("nym_client_runtime_send_anonymous still sends Plain messages (no sender tag)");
+          free_messages (messages);
+          free_messages (replies);
+          return;
+        }
+      g_assert_true (arrived[i]->has_tag);
+      /* One sender tag per recipient (§20). */
+      g_assert_cmpmem (arrived[i]->tag, SENDER_TAG_LEN, arrived[0]->tag, SENDER_TAG_LEN);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      last = peer_reply (&fixture->peer, arrived[i]->tag, replies[i]);
+      if (i == 0)
+        first = last;
+    }
+  wait_commands_done (fixture, first, last);
+  WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the WASM client's replies");
+  wait_ours_idle (fixture);
+  spin (300);
+  g_assert_cmpuint (fixture->messages->len, ==, G_N_ELEMENTS (sizes));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_assert_false (find_once (fixture->messages, replies[i])->has_tag);
+  /* Nothing else reached the WASM application (a SURB top-up is no message to it). */
+  g_assert_cmpuint (fixture->peer.messages->len, ==, G_N_ELEMENTS (sizes));
+  free_messages (messages);
+  free_messages (replies);
+}
+
+/* (b) Anonymous, WASM → ours and back: the real client's send_anonymous_message (REPLY_SURBS
+ * reply SURBs each) reaches our runtime with one and the same 16-byte sender tag; our
+ * nym_client_runtime_reply answers of every size (asking it for more SURBs when they run short)
+ * reach its application intact, without a tag. */
+static void
+test_anonymous_from_wasm (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  GBytes *messages[G_N_ELEMENTS (sizes)];
+  GBytes *replies[G_N_ELEMENTS (sizes)];
+  uint8_t tag[SENDER_TAG_LEN];
+  guint first = 0, last = 0;
+
+  if (skip_without_node (fixture))
+    return;
+  make_messages (messages);
+  make_messages (replies);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      last = peer_send (&fixture->peer, fixture->address, messages[i], REPLY_SURBS);
+      if (i == 0)
+        first = last;
+    }
+  wait_commands_done (fixture, first, last);
+  WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the anonymous messages");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      const Received *arrived = find_once (fixture->messages, messages[i]);
+
+      /* FIXME(wasmio): temporary, removed as soon as the SURB work lands. */
+      if (!arrived->has_tag)
+        {
+          g_test_incomplete ("our runtime does not report the sender tag of a Repliable message yet");
+          free_messages (messages);
+          free_messages (replies);
+          return;
+        }
+      g_assert_true (arrived->has_tag);
+      if (i == 0)
+        memcpy (tag, arrived->tag, SENDER_TAG_LEN);
+      g_assert_cmpmem (arrived->tag, SENDER_TAG_LEN, tag, SENDER_TAG_LEN);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    nym_client_runtime_reply (fixture->runtime, tag, replies[i]);
+  WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our replies");
+  wait_ours_idle (fixture);
+  spin (300);
+  g_assert_cmpuint (fixture->peer.messages->len, ==, G_N_ELEMENTS (sizes));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_assert_false (find_once (fixture->peer.messages, replies[i])->has_tag);
+  g_assert_cmpuint (fixture->messages->len, ==, G_N_ELEMENTS (sizes));
+  free_messages (messages);
+  free_messages (replies);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const GOptionEntry entries[] = {
+    { "node", 0, 0, G_OPTION_ARG_FILENAME, &node_path, "node binary", NULL },
+    { "script", 0, 0, G_OPTION_ARG_FILENAME, &script_path, "tests/interop/wasm-messages/peer.mjs", NULL },
+    { "node-modules", 0, 0, G_OPTION_ARG_FILENAME, &node_modules, "tests/node_modules", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  g_assert_cmpint (sodium_init (), >=, 0);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/wasm-messages/plain/to-wasm", test_plain_to_wasm);
+  ADD ("/wasm-messages/plain/from-wasm", test_plain_from_wasm);
+  ADD ("/wasm-messages/anonymous/to-wasm-and-reply", test_anonymous_to_wasm);
+  ADD ("/wasm-messages/anonymous/from-wasm-and-reply", test_anonymous_from_wasm);
+#undef ADD
+  return g_test_run ();
+}
