@@ -6,6 +6,7 @@
 
 #include "runtime/nym-client-runtime.h"
 #include "runtime/nym-client-runtime-private.h"
+#include "runtime/nym-client-runtime-socks5.h"
 
 #include "crypto/nym-base58.h"
 #include "gateway/nym-client-store.h"
@@ -119,6 +120,7 @@ struct _NymClientRuntime
   NymTopologyNodeInfo   *gateway;
   NymRecipient           self_address;
   NymGatewaySession     *session;
+  NymSocks5Proxy        *proxy;      /* the SOCKS5 proxy, or NULL */
   GQueue                 queue;      /* OutFragment *, head is sent next */
   GHashTable            *unacked_table; /* &OutFragment.id → OutFragment * */
   NymReassembler        *reassembler;
@@ -159,6 +161,7 @@ typedef struct
   char          *error_message;
   char          *gateway;
   char          *address;
+  char          *socks_address;
   uint8_t        sender_tag[NYM_SENDER_TAG_LEN];
 } PendingEvent;
 
@@ -171,6 +174,7 @@ pending_event_free (gpointer data)
   g_free (pending->error_message);
   g_free (pending->gateway);
   g_free (pending->address);
+  g_free (pending->socks_address);
   g_clear_pointer (&pending->event.message, g_bytes_unref);
   g_free (pending);
 }
@@ -203,6 +207,10 @@ report_full (NymClientRuntime   *self,
   pending->event.error_message = pending->error_message;
   pending->event.gateway = pending->gateway;
   pending->event.address = pending->address;
+  /* The proxy's address is announced only while it accepts connections. */
+  if (self->proxy != NULL && self->state == NYM_CLIENT_STATE_READY)
+    pending->socks_address = g_strdup (nym_socks5_proxy_get_address (self->proxy));
+  pending->event.socks_address = pending->socks_address;
   pending->event.bytes_sent = self->bytes_sent;
   pending->event.bytes_received = self->bytes_received;
   pending->event.packets_sent = self->packets_sent;
@@ -863,6 +871,8 @@ on_gateway_selected (GObject      *source,
   self->gateway_text = nym_base58_encode (node->identity, 32);
   self->address = nym_client_keys_dup_address (self->keys, node->identity);
   save_active_gateway (self);
+  if (self->proxy != NULL)
+    nym_socks5_proxy_set_self_address (self->proxy, &self->self_address);
   self->session = nym_gateway_session_new (url, node->identity, self->keys, self->store);
   if (self->config.gateway_timeout_s != 0)
     nym_gateway_session_set_timeout (self->session, self->config.gateway_timeout_s);
@@ -932,6 +942,17 @@ begin (NymClientRuntime *self)
       set_state (self, NYM_CLIENT_STATE_ERROR, error->message);
       return;
     }
+  /* The proxy listens from the start and refuses connections until ready (fail closed), so
+   * that an address that cannot be bound is an error at once. */
+  if (self->config.socks5_address != NULL)
+    {
+      self->proxy = nym_client_runtime_socks5_start (self, &self->config, &error);
+      if (self->proxy == NULL)
+        {
+          set_state (self, NYM_CLIENT_STATE_ERROR, error->message);
+          return;
+        }
+    }
   set_state (self, NYM_CLIENT_STATE_FETCHING_TOPOLOGY, NULL);
   self->refresher = nym_topology_refresher_new (self->api);
   g_signal_connect (self->refresher, "changed", G_CALLBACK (on_topology_changed), self);
@@ -979,6 +1000,8 @@ begin_stop (NymClientRuntime *self)
     return;
   self->stopping = true;
   g_cancellable_cancel (self->cancellable);
+  if (self->proxy != NULL)
+    nym_socks5_proxy_set_ready (self->proxy, false);
   clear_source (&self->stream_timer);
   clear_source (&self->reconnect_timer);
   if (self->refresher != NULL)
@@ -1074,6 +1097,8 @@ release_everything (NymClientRuntime *self)
   g_hash_table_remove_all (self->unacked_table);
   g_queue_clear_full (&self->queue, out_fragment_drop);
   g_atomic_int_set (&self->queued, 0);
+  /* The proxy goes before the loop below runs the callbacks its closed connections left. */
+  nym_client_runtime_socks5_stop (self, g_steal_pointer (&self->proxy));
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -1144,6 +1169,8 @@ nym_client_runtime_config_init (NymClientRuntimeConfig *config)
   config->average_ack_delay_ns = NYM_DEFAULT_AVERAGE_ACK_DELAY_NS;
   config->message_sending_average_delay_ns = NYM_DEFAULT_MESSAGE_SENDING_AVERAGE_DELAY_NS;
   config->packet_size = NYM_PACKET_SIZE_REGULAR;
+  config->socks5_anonymous = true;
+  config->socks5_reply_surbs = NYM_SOCKS5_PROXY_CONNECT_REPLY_SURBS;
 }
 
 void
@@ -1152,6 +1179,8 @@ nym_client_runtime_config_clear (NymClientRuntimeConfig *config)
   g_clear_pointer (&config->data_dir, g_free);
   g_clear_pointer (&config->nym_api_urls, g_strfreev);
   g_clear_pointer (&config->gateway_identity, g_free);
+  g_clear_pointer (&config->socks5_address, g_free);
+  g_clear_pointer (&config->socks5_exit, g_free);
 }
 
 NymClientRuntime *
@@ -1167,6 +1196,8 @@ nym_client_runtime_new (const NymClientRuntimeConfig *config,
   self->config.data_dir = g_strdup (config->data_dir);
   self->config.nym_api_urls = g_strdupv (config->nym_api_urls);
   self->config.gateway_identity = g_strdup (config->gateway_identity);
+  self->config.socks5_address = g_strdup (config->socks5_address);
+  self->config.socks5_exit = g_strdup (config->socks5_exit);
   self->report_context = report_context != NULL ? g_main_context_ref (report_context)
                                                 : g_main_context_ref_thread_default ();
   self->reporter = g_new0 (Reporter, 1);

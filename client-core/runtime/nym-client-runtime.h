@@ -49,6 +49,13 @@ typedef struct
   uint64_t      message_sending_average_delay_ns;
   NymPacketSize packet_size;
   guint         gateway_timeout_s;        /* every wait of the gateway session */
+  /* The SOCKS5 proxy (spec nym-gateway.md §5), which runs on the runtime thread. */
+  char         *socks5_address;           /* "127.0.0.1:1080" (port 0: any free one); NULL: no proxy */
+  char         *socks5_exit;              /* Recipient text of the network requester */
+  bool          socks5_anonymous;         /* reply SURBs instead of our address (§5.3); default true */
+  guint         socks5_reply_surbs;       /* anonymous: SURBs on each Connect; default 20 (§5.3) */
+  bool          socks5_allow_non_loopback; /* let the proxy listen where other machines reach it */
+  bool          socks5_legacy;            /* legacy instead of versioned NR requests (§5.2) */
 } NymClientRuntimeConfig;
 
 typedef enum
@@ -73,6 +80,7 @@ typedef struct
   guint64            packets_received;
   GBytes            *message;
   const uint8_t     *sender_tag;       /* MESSAGE: 16 bytes when the sender attached reply SURBs (anonymous), else NULL */
+  const char        *socks_address;    /* STATE: "127.0.0.1:PORT" the proxy listens on while ready, else NULL */
 } NymClientEvent;
 
 typedef void (*NymClientEventFunc) (const NymClientEvent *event,

@@ -17,6 +17,7 @@ struct _NymClient
   char             *error_message;
   char             *gateway;
   char             *address;
+  char             *socks_address;
   guint64           bytes_sent;
   guint64           bytes_received;
   guint64           packets_sent;
@@ -32,6 +33,7 @@ enum
   PROP_ERROR_MESSAGE,
   PROP_GATEWAY,
   PROP_ADDRESS,
+  PROP_SOCKS_ADDRESS,
   PROP_BYTES_SENT,
   PROP_BYTES_RECEIVED,
   PROP_PACKETS_SENT,
@@ -97,6 +99,7 @@ on_runtime_event (const NymClientEvent *event,
       set_string (self, &self->error_message, event->error_message, PROP_ERROR_MESSAGE);
       set_string (self, &self->gateway, event->gateway, PROP_GATEWAY);
       set_string (self, &self->address, event->address, PROP_ADDRESS);
+      set_string (self, &self->socks_address, event->socks_address, PROP_SOCKS_ADDRESS);
       set_state (self, event->state);
       break;
     case NYM_CLIENT_EVENT_STATS:
@@ -154,6 +157,7 @@ nym_client_stop (NymClient *self)
    * caller sees "off" and nothing from the old run. */
   g_clear_pointer (&self->runtime, nym_client_runtime_free);
   g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->socks_address, NULL, PROP_SOCKS_ADDRESS);
   set_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
   set_state (self, NYM_CLIENT_STATE_OFF);
   g_object_thaw_notify (G_OBJECT (self));
@@ -219,6 +223,13 @@ nym_client_get_address (NymClient *self)
   return self->address;
 }
 
+const char *
+nym_client_get_socks_address (NymClient *self)
+{
+  g_return_val_if_fail (NYM_IS_CLIENT (self), NULL);
+  return self->socks_address;
+}
+
 guint64
 nym_client_get_bytes_sent (NymClient *self)
 {
@@ -276,6 +287,9 @@ nym_client_get_property (GObject    *object,
     case PROP_ADDRESS:
       g_value_set_string (value, self->address);
       break;
+    case PROP_SOCKS_ADDRESS:
+      g_value_set_string (value, self->socks_address);
+      break;
     case PROP_BYTES_SENT:
       g_value_set_uint64 (value, self->bytes_sent);
       break;
@@ -310,6 +324,7 @@ nym_client_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_free (self->error_message);
   g_free (self->gateway);
+  g_free (self->socks_address);
   g_free (self->address);
   G_OBJECT_CLASS (nym_client_parent_class)->finalize (object);
 }
@@ -329,6 +344,7 @@ nym_client_class_init (NymClientClass *klass)
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, flags);
   properties[PROP_GATEWAY] = g_param_spec_string ("gateway", NULL, NULL, NULL, flags);
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, flags);
+  properties[PROP_SOCKS_ADDRESS] = g_param_spec_string ("socks-address", NULL, NULL, NULL, flags);
   properties[PROP_BYTES_SENT] = g_param_spec_uint64 ("bytes-sent", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_BYTES_RECEIVED] = g_param_spec_uint64 ("bytes-received", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_PACKETS_SENT] = g_param_spec_uint64 ("packets-sent", NULL, NULL, 0, G_MAXUINT64, 0, flags);

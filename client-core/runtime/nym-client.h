@@ -27,7 +27,8 @@ GQuark nym_client_error_quark (void);
  *
  * Properties (read-only): "state" (NymClientState), "error-message", "gateway" (base58
  * identity), "address" (our Recipient), "bytes-sent", "bytes-received", "packets-sent",
- * "packets-received". Signal "message-received" (GBytes *data) for every complete message.
+ * "packets-received", "socks-address" (the SOCKS5 proxy's "127.0.0.1:PORT" while it accepts
+ * connections, else NULL). Signal "message-received" (GBytes *data) for every complete message.
  */
 #define NYM_TYPE_CLIENT (nym_client_get_type ())
 
@@ -52,6 +53,7 @@ NymClientState  nym_client_get_state            (NymClient                    *s
 const char     *nym_client_get_error_message    (NymClient                    *self);
 const char     *nym_client_get_gateway          (NymClient                    *self);
 const char     *nym_client_get_address          (NymClient                    *self);
+const char     *nym_client_get_socks_address    (NymClient                    *self);
 guint64         nym_client_get_bytes_sent       (NymClient                    *self);
 guint64         nym_client_get_bytes_received   (NymClient                    *self);
 guint64         nym_client_get_packets_sent     (NymClient                    *self);
