@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sodium.h>
 
 #include "runtime/nym-client-runtime.h"
 #include "runtime/nym-client-runtime-private.h"
@@ -18,6 +19,7 @@
 #include "packet/nym-poisson.h"
 #include "packet/nym-reassembler.h"
 #include "packet/nym-receiver.h"
+#include "packet/nym-reply-surb.h"
 #include "topology/nym-api-client.h"
 #include "topology/nym-topology-refresher.h"
 
@@ -37,6 +39,33 @@ G_DEFINE_ENUM_TYPE (NymClientState, nym_client_state,
 #define STATS_INTERVAL_MS 100
 /* Incomplete messages are looked at this often and dropped after the §17 timeout. */
 #define REASSEMBLY_SWEEP_S 60
+
+/* Reply SURB management, nym-gateway.md §4.1 (the real client's config-types defaults and
+ * reply_controller): replies only use the SURBs above the minimum, which stay back for
+ * SurbRequests; more are asked for when the held and expected ones cannot carry what waits
+ * plus that minimum, up to the maximum storage. */
+#define REPLY_SURB_MIN_STORAGE          10
+#define REPLY_SURB_MAX_STORAGE          200
+#define REPLY_SURB_THRESHOLD_BUFFER     0
+#define REPLY_SURB_MIN_REQUEST          10
+#define REPLY_SURB_MAX_REQUEST          50
+#define REPLY_SURB_MAX_ALLOWED_REQUEST  500
+/* A SurbRequest is answered in AdditionalSurbs messages of at most this many SURBs. */
+#define REPLY_SURB_ANSWER_BATCH         100
+#define REPLY_SURB_REREQUEST_US         (10 * G_USEC_PER_SEC)
+#define REPLY_SURB_DROP_US              (5 * 60 * G_USEC_PER_SEC)
+#define REPLY_SURB_MAX_REREQUESTS       5
+#define REPLY_KEY_MAX_AGE_US            (24 * G_TIME_SPAN_HOUR)
+/* The real client looks at waiting replies and stale keys every 5 s. */
+#define REPLY_SWEEP_MS                  5000
+/* Bounds of our own (the real client keeps what it gets until it expires): the reply keys we
+ * remember, the anonymous senders we hold SURBs for, the SURBs per sender, and their age. A
+ * key rotation makes SURBs useless after at most a day. */
+#define REPLY_KEYS_MAX                  16384
+#define SURB_SENDERS_MAX                1024
+#define SURBS_PER_SENDER_MAX            1000
+#define RECEIVED_SURB_MAX_AGE_US        (24 * G_TIME_SPAN_HOUR)
+#define SENDER_TAGS_MAX                 4096
 
 /* The caller's side of the event channel. It outlives the runtime while events are still
  * queued on the caller's context; "alive" is cleared when the runtime is freed, so that an
@@ -65,6 +94,7 @@ typedef struct
   guint        reply_surbs;
   uint8_t      sender_tag[NYM_SENDER_TAG_LEN];
   bool         cover_traffic;
+  bool         counted;        /* posted by send(): counted in sends_posted */
 } Command;
 
 /* One fragment on its way: in the send queue, waiting for its ack, or both (a late ack can
@@ -80,7 +110,41 @@ typedef struct
   guint        ack_timer;
   bool         in_queue;
   bool         in_table;
+  /* Replies (§20) go through a SURB of the anonymous sender with sender_tag, bound while the
+   * fragment is in the send queue; without one it waits in that sender's pending queue. */
+  bool          reply;
+  bool          surb_request;  /* may use the SURBs kept back for requests */
+  bool          in_pending;
+  uint8_t       sender_tag[NYM_SENDER_TAG_LEN];
+  NymReplySurb *surb;
 } OutFragment;
+
+/* A key of a SURB we handed out (§20): its digest finds it when the reply arrives. */
+typedef struct
+{
+  uint8_t digest[32];
+  guint   slot;        /* in reply_key_slab */
+  gint64  created_us;
+  GList  *link;        /* in reply_key_order */
+} ReplyKey;
+
+typedef struct
+{
+  NymReplySurb surb;
+  gint64       received_us;
+} StoredSurb;
+
+/* An anonymous sender we can answer: its SURBs and the reply fragments waiting for one. */
+typedef struct
+{
+  NymClientRuntime *runtime;
+  uint8_t tag[NYM_SENDER_TAG_LEN];
+  GQueue  surbs;              /* StoredSurb *, oldest first */
+  GQueue  pending;            /* OutFragment *, retransmissions first */
+  gint64  last_received_us;
+  guint   pending_reception;  /* SURBs asked for and not yet received */
+  guint   rerequests;
+} SurbSender;
 
 struct _NymClientRuntime
 {
@@ -124,6 +188,18 @@ struct _NymClientRuntime
   GQueue                 queue;      /* OutFragment *, head is sent next */
   GHashTable            *unacked_table; /* &OutFragment.id → OutFragment * */
   NymReassembler        *reassembler;
+  GQueue                 deferred;   /* Command *: anonymous sends waiting for the topology */
+  GHashTable            *reply_keys;      /* ReplyKey.digest → ReplyKey * */
+  GQueue                 reply_key_order; /* ReplyKey *, oldest first */
+  uint8_t               *reply_key_slab;  /* sodium_malloc'd (REPLY_KEYS_MAX + 1) × 16 bytes */
+  guint                 *free_slots;
+  guint                  n_free_slots;
+  GHashTable            *surb_senders;    /* GBytes tag → SurbSender * */
+  GHashTable            *sender_tags;     /* GBytes NymRecipient → our 16-byte tag for it */
+  guint                  pending_replies; /* OutFragments in all SurbSender pending queues */
+  guint                  reply_sweep_timer;
+  guint                  cover_timer;
+  gint                   loop_cover_packets;
   guint                  stream_timer;
   guint                  reconnect_timer;
   guint                  reconnect_ms;
@@ -137,6 +213,10 @@ struct _NymClientRuntime
 
 static void stream_kick (NymClientRuntime *self);
 static void queue_changed (NymClientRuntime *self);
+static void requeue_reply (NymClientRuntime *self,
+                           OutFragment      *out);
+static void loop_cover_kick (NymClientRuntime *self);
+static void run_deferred (NymClientRuntime *self);
 
 /* Events. */
 
@@ -313,9 +393,14 @@ fragment_id_key (const uint8_t id[static 5])
 static void
 out_fragment_release (OutFragment *out)
 {
-  if (out->in_queue || out->in_table)
+  if (out->in_queue || out->in_table || out->in_pending)
     return;
   clear_source (&out->ack_timer);
+  if (out->surb != NULL)
+    {
+      nym_reply_surb_clear (out->surb);
+      g_free (out->surb);
+    }
   nym_fragment_free (out->fragment);
   g_atomic_int_add (&out->runtime->fragments_alive, -1);
   g_free (out);
@@ -349,14 +434,18 @@ on_ack_timeout (gpointer user_data)
   OutFragment *out = wait->out;
 
   out->ack_timer = 0;
-  if (!out->in_queue)
+  if (out->in_queue || out->in_pending)
+    return G_SOURCE_REMOVE;
+  g_atomic_int_inc (&self->retransmissions);
+  if (out->reply)
+    requeue_reply (self, out);
+  else
     {
       g_queue_push_head (&self->queue, out);
       out->in_queue = true;
-      g_atomic_int_inc (&self->retransmissions);
-      queue_changed (self);
-      stream_kick (self);
     }
+  queue_changed (self);
+  stream_kick (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -424,7 +513,8 @@ send_next_real (NymClientRuntime *self)
   out->in_queue = false;
   queue_changed (self);
   preparer_init (self, &preparer);
-  if (!nym_prepare_regular_packet (&preparer, &out->recipient, out->fragment, &prepared, &error))
+  if (out->reply ? !nym_prepare_reply_packet (&preparer, out->surb, out->fragment, &prepared, &error)
+                 : !nym_prepare_regular_packet (&preparer, &out->recipient, out->fragment, &prepared, &error))
     {
       /* A recipient whose gateway is not in the topology cannot be reached at all; the
        * fragment is dropped rather than retried forever. */
@@ -444,18 +534,25 @@ send_next_real (NymClientRuntime *self)
       nym_prepared_packet_clear (&prepared);
       return false;
     }
+  /* §20: a SURB carries one packet only. */
+  if (out->surb != NULL)
+    {
+      nym_reply_surb_clear (out->surb);
+      g_clear_pointer (&out->surb, g_free);
+    }
   account_sent (self, &prepared);
   arm_ack_timer (self, out, &prepared);
   nym_prepared_packet_clear (&prepared);
   return true;
 }
 
-static void
+static bool
 send_cover (NymClientRuntime *self)
 {
   NymPacketPreparer preparer;
   NymPreparedPacket prepared = { 0 };
   g_autoptr(GError) error = NULL;
+  bool ok;
 
   preparer_init (self, &preparer);
   /* §4.1, §12: cover packets keep the legacy sphinx format; on the main stream their
@@ -464,15 +561,48 @@ send_cover (NymClientRuntime *self)
                                       preparer.average_packet_delay_ns, &prepared, &error))
     {
       g_debug ("No cover packet: %s", error->message);
-      return;
+      return false;
     }
-  if (nym_gateway_session_send_packet (self->session, &prepared.first_hop,
-                                       g_bytes_get_data (prepared.packet, NULL),
-                                       g_bytes_get_size (prepared.packet), prepared.rotation, &error))
+  ok = nym_gateway_session_send_packet (self->session, &prepared.first_hop,
+                                        g_bytes_get_data (prepared.packet, NULL),
+                                        g_bytes_get_size (prepared.packet), prepared.rotation, &error);
+  if (ok)
     account_sent (self, &prepared);
   else
     g_debug ("The gateway did not take a cover packet: %s", error->message);
   nym_prepared_packet_clear (&prepared);
+  return ok;
+}
+
+/* §21, nym-gateway.md §4.1: the loop cover stream, independent of the main stream: after
+ * each exponentially distributed gap (200 ms on average) one loop cover packet, whatever the
+ * main stream does. Its packets are made as the main stream's are: since Dec 2025 the real
+ * client (cover_traffic_stream.rs) samples their hop delays with average_packet_delay, no
+ * longer with the stream's 200 ms. */
+static gboolean
+on_loop_cover_tick (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+
+  self->cover_timer = 0;
+  if (!session_ready (self) || !self->cover_traffic)
+    return G_SOURCE_REMOVE;
+  if (send_cover (self))
+    g_atomic_int_inc (&self->loop_cover_packets);
+  loop_cover_kick (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+loop_cover_kick (NymClientRuntime *self)
+{
+  uint64_t gap_ns;
+
+  if (self->cover_timer != 0 || !session_ready (self) || !self->cover_traffic
+      || self->config.loop_cover_average_delay_ns == 0)
+    return;
+  gap_ns = nym_poisson_sample_ns (self->config.loop_cover_average_delay_ns);
+  self->cover_timer = add_timeout (self, (guint) MIN (gap_ns / 1000000, G_MAXUINT), on_loop_cover_tick);
 }
 
 /* The main Poisson stream (§21, spec nym-gateway.md §4.1): after each exponentially
@@ -533,7 +663,7 @@ stream_kick (NymClientRuntime *self)
 static void
 queue_changed (NymClientRuntime *self)
 {
-  guint queued = g_queue_get_length (&self->queue);
+  guint queued = g_queue_get_length (&self->queue) + self->pending_replies;
 
   g_atomic_int_set (&self->queued, (gint) queued);
   if (queued > NYM_CLIENT_RUNTIME_HIGH_WATER)
@@ -557,66 +687,609 @@ report_problem (NymClientRuntime *self,
   report (self, NYM_CLIENT_EVENT_STATE, NULL);
 }
 
-/* §17: envelope, padding to whole fragments, fragments; each fragment is queued. */
+/* §17: envelope, padding to whole fragments, fragments. */
+static GPtrArray *
+fragment_message (NymClientRuntime *self,
+                  const NymMessage *message,
+                  GError          **error)
+{
+  size_t capacity = nym_packet_size_fragment_capacity (self->config.packet_size);
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GByteArray) padded = NULL;
+
+  bytes = nym_message_to_bytes (message, error);
+  if (bytes == NULL)
+    return NULL;
+  padded = nym_message_pad (bytes->data, bytes->len, capacity);
+  return nym_fragment_split (padded->data, padded->len, capacity, NULL, 0, error);
+}
+
+static OutFragment *
+out_fragment_new (NymClientRuntime *self,
+                  NymFragment      *fragment)
+{
+  OutFragment *out = g_new0 (OutFragment, 1);
+  uint8_t id[5];
+
+  out->runtime = self;
+  g_atomic_int_inc (&self->fragments_alive);
+  out->fragment = fragment;
+  nym_fragment_id_encode (fragment->header.set_id, fragment->header.current, id);
+  out->id = fragment_id_key (id);
+  return out;
+}
+
+/* Fragments message for recipient and queues every fragment. */
+static bool
+queue_envelope (NymClientRuntime   *self,
+                const NymRecipient *recipient,
+                const NymMessage   *message,
+                GError            **error)
+{
+  g_autoptr(GPtrArray) fragments = fragment_message (self, message, error);
+
+  if (fragments == NULL)
+    return false;
+  for (guint i = 0; i < fragments->len; i++)
+    {
+      OutFragment *out = out_fragment_new (self, g_ptr_array_index (fragments, i));
+
+      g_ptr_array_index (fragments, i) = NULL;
+      out->recipient = *recipient;
+      out->in_queue = true;
+      g_queue_push_tail (&self->queue, out);
+    }
+  queue_changed (self);
+  stream_kick (self);
+  return true;
+}
+
+/* Reply keys (§20). They live in one sodium_malloc'd slab; the slot after the last holds
+ * the key handed to the receiver for the packet being opened. */
+
+static guint
+digest_hash (gconstpointer key)
+{
+  const uint8_t *digest = key;
+
+  return (guint) digest[0] | (guint) digest[1] << 8 | (guint) digest[2] << 16 | (guint) digest[3] << 24;
+}
+
+static gboolean
+digest_equal (gconstpointer a,
+              gconstpointer b)
+{
+  return memcmp (a, b, 32) == 0;
+}
+
+static void
+reply_key_remove (NymClientRuntime *self,
+                  ReplyKey         *entry)
+{
+  g_hash_table_remove (self->reply_keys, entry->digest);
+  g_queue_delete_link (&self->reply_key_order, entry->link);
+  sodium_memzero (self->reply_key_slab + (size_t) entry->slot * NYM_REPLY_SURB_KEY_LEN, NYM_REPLY_SURB_KEY_LEN);
+  self->free_slots[self->n_free_slots++] = entry->slot;
+  g_free (entry);
+}
+
+static void
+reply_key_add (NymClientRuntime *self,
+               const uint8_t     key[static 16])
+{
+  ReplyKey *entry = g_new0 (ReplyKey, 1);
+
+  nym_reply_surb_key_digest (key, entry->digest);
+  if (g_hash_table_contains (self->reply_keys, entry->digest))
+    {
+      g_free (entry);
+      return;
+    }
+  /* The oldest key gives way: its SURB is the least likely to be used still. */
+  if (self->n_free_slots == 0)
+    reply_key_remove (self, g_queue_peek_head (&self->reply_key_order));
+  entry->slot = self->free_slots[--self->n_free_slots];
+  entry->created_us = g_get_monotonic_time ();
+  memcpy (self->reply_key_slab + (size_t) entry->slot * NYM_REPLY_SURB_KEY_LEN, key, NYM_REPLY_SURB_KEY_LEN);
+  g_queue_push_tail (&self->reply_key_order, entry);
+  entry->link = g_queue_peek_tail_link (&self->reply_key_order);
+  g_hash_table_insert (self->reply_keys, entry->digest, entry);
+}
+
+/* NymReplyKeyLookup: a SURB is used once, so its key is taken out as it is found. */
+static const uint8_t *
+reply_key_take (const uint8_t digest[32],
+                gpointer      user_data)
+{
+  NymClientRuntime *self = user_data;
+  ReplyKey *entry = g_hash_table_lookup (self->reply_keys, digest);
+  uint8_t *scratch = self->reply_key_slab + (size_t) REPLY_KEYS_MAX * NYM_REPLY_SURB_KEY_LEN;
+
+  if (entry == NULL)
+    return NULL;
+  memcpy (scratch, self->reply_key_slab + (size_t) entry->slot * NYM_REPLY_SURB_KEY_LEN, NYM_REPLY_SURB_KEY_LEN);
+  reply_key_remove (self, entry);
+  return scratch;
+}
+
+/* §20: count fresh SURBs back to us, made with the current topology. */
+static GArray *
+make_reply_surbs (NymClientRuntime *self,
+                  guint             count,
+                  GError          **error)
+{
+  g_autoptr(GArray) surbs = g_array_sized_new (FALSE, TRUE, sizeof (NymReplySurb), count);
+  NymPacketPreparer preparer;
+
+  g_array_set_clear_func (surbs, nym_reply_surb_clear);
+  preparer_init (self, &preparer);
+  for (guint i = 0; i < count; i++)
+    {
+      NymReplySurb surb;
+
+      if (!nym_prepare_reply_surb (&preparer, &surb, error))
+        return NULL;
+      g_array_append_val (surbs, surb);
+      sodium_memzero (&surb, sizeof surb);
+    }
+  return g_steal_pointer (&surbs);
+}
+
+static void
+remember_reply_keys (NymClientRuntime *self,
+                     GArray           *surbs)
+{
+  for (guint i = 0; i < surbs->len; i++)
+    reply_key_add (self, g_array_index (surbs, NymReplySurb, i).key);
+}
+
+/* §20: one random sender tag per recipient, kept for this run, so that the recipient can
+ * tell our messages (and SURBs) apart from other anonymous senders'. */
+static const uint8_t *
+sender_tag_for (NymClientRuntime   *self,
+                const NymRecipient *recipient)
+{
+  g_autoptr(GBytes) key = g_bytes_new (recipient, sizeof *recipient);
+  uint8_t *tag = g_hash_table_lookup (self->sender_tags, key);
+
+  if (tag != NULL)
+    return tag;
+  if (g_hash_table_size (self->sender_tags) >= SENDER_TAGS_MAX)
+    g_hash_table_remove_all (self->sender_tags);
+  tag = g_malloc (NYM_SENDER_TAG_LEN);
+  nym_sender_tag_new_random (tag);
+  g_hash_table_insert (self->sender_tags, g_steal_pointer (&key), tag);
+  return tag;
+}
+
+/* Sends reply SURBs we were asked for (§17 AdditionalSurbsV2) to recipient. */
+static bool
+send_additional_surbs (NymClientRuntime   *self,
+                       const NymRecipient *recipient,
+                       const uint8_t       tag[static 16],
+                       guint               count,
+                       GError            **error)
+{
+  g_autoptr(GArray) surbs = make_reply_surbs (self, count, error);
+  g_autoptr(NymMessage) message = NULL;
+
+  if (surbs == NULL)
+    return false;
+  message = nym_message_new_repliable (tag, NYM_REPLIABLE_ADDITIONAL_SURBS_V2, (const NymReplySurb *) surbs->data,
+                                       surbs->len, nym_topology_key_rotation (nym_topology_snapshot_get_topology (self->snapshot)),
+                                       NULL, 0);
+  if (!queue_envelope (self, recipient, message, error))
+    return false;
+  remember_reply_keys (self, surbs);
+  return true;
+}
+
+/* §17 Plain, or §17/§20 Repliable DataV2 with reply_surbs SURBs and our tag for recipient. */
 static void
 queue_message (NymClientRuntime   *self,
                const NymRecipient *recipient,
                GBytes             *data,
                guint               reply_surbs)
 {
-  size_t capacity = nym_packet_size_fragment_capacity (self->config.packet_size);
-  /* FIXME(surbs, step 2 of this session): reply_surbs > 0 must become a Repliable message;
-   * until then every message goes out Plain. */
-  g_autoptr(NymMessage) message = nym_message_new_plain (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
-  g_autoptr(GByteArray) bytes = NULL;
-  g_autoptr(GByteArray) padded = NULL;
-  g_autoptr(GPtrArray) fragments = NULL;
+  g_autoptr(NymMessage) message = NULL;
+  g_autoptr(GArray) surbs = NULL;
   g_autoptr(GError) error = NULL;
+  bool ok;
 
-  bytes = nym_message_to_bytes (message, &error);
-  if (bytes != NULL)
+  if (reply_surbs == 0)
+    message = nym_message_new_plain (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  else
     {
-      padded = nym_message_pad (bytes->data, bytes->len, capacity);
-      fragments = nym_fragment_split (padded->data, padded->len, capacity, NULL, 0, &error);
+      surbs = make_reply_surbs (self, reply_surbs, &error);
+      if (surbs != NULL)
+        message = nym_message_new_repliable (sender_tag_for (self, recipient), NYM_REPLIABLE_DATA_V2,
+                                             (const NymReplySurb *) surbs->data, surbs->len,
+                                             nym_topology_key_rotation (nym_topology_snapshot_get_topology (self->snapshot)),
+                                             g_bytes_get_data (data, NULL), g_bytes_get_size (data));
     }
-  if (fragments == NULL)
+  ok = message != NULL && queue_envelope (self, recipient, message, &error);
+  if (!ok)
     {
       report_problem (self, g_strdup_printf ("The message of %zu bytes cannot be sent: %s",
                                              g_bytes_get_size (data), error->message));
       return;
     }
-  for (guint i = 0; i < fragments->len; i++)
-    {
-      OutFragment *out = g_new0 (OutFragment, 1);
-      uint8_t id[5];
+  if (surbs != NULL)
+    remember_reply_keys (self, surbs);
+}
 
-      out->runtime = self;
-      g_atomic_int_inc (&self->fragments_alive);
-      out->recipient = *recipient;
-      out->fragment = g_ptr_array_index (fragments, i);
-      g_ptr_array_index (fragments, i) = NULL;
-      nym_fragment_id_encode (out->fragment->header.set_id, out->fragment->header.current, id);
-      out->id = fragment_id_key (id);
-      out->in_queue = true;
-      g_queue_push_tail (&self->queue, out);
+/* Anonymous senders and their SURBs (§20; the real client's reply controller). */
+
+static SurbSender *
+surb_sender_lookup (NymClientRuntime *self,
+                    const uint8_t     tag[static 16])
+{
+  g_autoptr(GBytes) key = g_bytes_new (tag, NYM_SENDER_TAG_LEN);
+
+  return g_hash_table_lookup (self->surb_senders, key);
+}
+
+static void
+stored_surb_free (gpointer data)
+{
+  StoredSurb *stored = data;
+
+  nym_reply_surb_clear (&stored->surb);
+  g_free (stored);
+}
+
+/* Drops what waits for a SURB of sender; the fragments are given up. */
+static void
+surb_sender_drop_pending (NymClientRuntime *self,
+                          SurbSender       *sender)
+{
+  OutFragment *out;
+
+  while ((out = g_queue_pop_head (&sender->pending)) != NULL)
+    {
+      out->in_pending = false;
+      self->pending_replies--;
+      table_forget (self, out);
+      out_fragment_release (out);
     }
+}
+
+/* The table's value destructor; runs on the runtime thread or once it has ended. */
+static void
+surb_sender_free (gpointer data)
+{
+  SurbSender *sender = data;
+
+  g_queue_clear_full (&sender->surbs, stored_surb_free);
+  surb_sender_drop_pending (sender->runtime, sender);
+  g_free (sender);
+}
+
+static SurbSender *
+surb_sender_ensure (NymClientRuntime *self,
+                    const uint8_t     tag[static 16])
+{
+  SurbSender *sender = surb_sender_lookup (self, tag);
+
+  if (sender != NULL)
+    return sender;
+  /* Bounded: the sender heard from longest ago gives way. */
+  if (g_hash_table_size (self->surb_senders) >= SURB_SENDERS_MAX)
+    {
+      GHashTableIter iter;
+      gpointer key, value, oldest_key = NULL;
+      gint64 oldest = G_MAXINT64;
+
+      g_hash_table_iter_init (&iter, self->surb_senders);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (((SurbSender *) value)->last_received_us < oldest)
+          {
+            oldest = ((SurbSender *) value)->last_received_us;
+            oldest_key = key;
+          }
+      g_hash_table_remove (self->surb_senders, oldest_key);
+    }
+  sender = g_new0 (SurbSender, 1);
+  sender->runtime = self;
+  memcpy (sender->tag, tag, NYM_SENDER_TAG_LEN);
+  g_queue_init (&sender->surbs);
+  g_queue_init (&sender->pending);
+  g_hash_table_insert (self->surb_senders, g_bytes_new (tag, NYM_SENDER_TAG_LEN), sender);
+  return sender;
+}
+
+static NymReplySurb *
+surb_sender_take (SurbSender *sender)
+{
+  StoredSurb *stored = g_queue_pop_head (&sender->surbs);
+  NymReplySurb *surb = g_new (NymReplySurb, 1);
+
+  *surb = stored->surb;
+  stored_surb_free (stored);
+  return surb;
+}
+
+/* reply_controller should_request_more_surbs: the held and expected SURBs cannot carry what
+ * waits plus the minimum kept back, and the maximum is not reached. */
+static bool
+surb_sender_needs_more (SurbSender *sender)
+{
+  guint available = g_queue_get_length (&sender->surbs) + sender->pending_reception;
+  guint required = g_queue_get_length (&sender->pending) + REPLY_SURB_MIN_STORAGE + REPLY_SURB_THRESHOLD_BUFFER;
+
+  return available < REPLY_SURB_MAX_STORAGE && available < required;
+}
+
+/* §17 Reply SurbRequest through one of the SURBs, also one of those kept back: it asks for
+ * what waits (at least 10, at most 50) and names our address for the answer. */
+static bool
+request_surbs (NymClientRuntime *self,
+               SurbSender       *sender)
+{
+  guint amount = CLAMP (g_queue_get_length (&sender->pending) + REPLY_SURB_THRESHOLD_BUFFER,
+                        REPLY_SURB_MIN_REQUEST, REPLY_SURB_MAX_REQUEST);
+  g_autoptr(NymMessage) message = nym_message_new_surb_request (&self->self_address, amount);
+  g_autoptr(GPtrArray) fragments = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_queue_is_empty (&sender->surbs))
+    {
+      g_debug ("No SURB left to ask for more with");
+      return false;
+    }
+  fragments = fragment_message (self, message, &error);
+  if (fragments == NULL || fragments->len > g_queue_get_length (&sender->surbs))
+    {
+      g_debug ("Cannot ask for more SURBs: %s", error != NULL ? error->message : "too few SURBs");
+      return false;
+    }
+  /* The request goes first: everything else waits for its answer. */
+  for (guint i = fragments->len; i > 0; i--)
+    {
+      OutFragment *out = out_fragment_new (self, g_ptr_array_index (fragments, i - 1));
+
+      g_ptr_array_index (fragments, i - 1) = NULL;
+      out->reply = true;
+      out->surb_request = true;
+      memcpy (out->sender_tag, sender->tag, NYM_SENDER_TAG_LEN);
+      out->surb = surb_sender_take (sender);
+      out->in_queue = true;
+      g_queue_push_head (&self->queue, out);
+    }
+  sender->pending_reception += amount;
+  return true;
+}
+
+/* Moves what waits for sender into the send queue while SURBs above the minimum last, and
+ * asks for more when they do not suffice. */
+static void
+surb_sender_pump (NymClientRuntime *self,
+                  SurbSender       *sender)
+{
+  while (!g_queue_is_empty (&sender->pending) && g_queue_get_length (&sender->surbs) > REPLY_SURB_MIN_STORAGE)
+    {
+      OutFragment *out = g_queue_pop_head (&sender->pending);
+
+      out->in_pending = false;
+      self->pending_replies--;
+      out->surb = surb_sender_take (sender);
+      out->in_queue = true;
+      /* A waiting retransmission goes first, as the others do. */
+      if (out->in_table)
+        g_queue_push_head (&self->queue, out);
+      else
+        g_queue_push_tail (&self->queue, out);
+    }
+  if (surb_sender_needs_more (sender))
+    request_surbs (self, sender);
   queue_changed (self);
   stream_kick (self);
 }
 
-/* §20: a reply travels through the SURBs the anonymous sender gave us. */
+static void
+give_back_surb (NymClientRuntime *self,
+                OutFragment      *out)
+{
+  SurbSender *sender = surb_sender_lookup (self, out->sender_tag);
+  StoredSurb *stored;
+
+  if (sender != NULL)
+    {
+      stored = g_new (StoredSurb, 1);
+      stored->surb = *out->surb;
+      stored->received_us = g_get_monotonic_time ();
+      g_queue_push_head (&sender->surbs, stored);
+    }
+  nym_reply_surb_clear (out->surb);
+  g_clear_pointer (&out->surb, g_free);
+}
+
+/* A reply fragment whose ack is late goes out again through a fresh SURB, or waits for one. */
+static void
+requeue_reply (NymClientRuntime *self,
+               OutFragment      *out)
+{
+  SurbSender *sender = surb_sender_lookup (self, out->sender_tag);
+  guint keep = out->surb_request ? 0 : REPLY_SURB_MIN_STORAGE;
+
+  if (sender == NULL)
+    {
+      table_forget (self, out);
+      out_fragment_release (out);
+      return;
+    }
+  if (g_queue_get_length (&sender->surbs) > keep)
+    {
+      out->surb = surb_sender_take (sender);
+      out->in_queue = true;
+      g_queue_push_head (&self->queue, out);
+      return;
+    }
+  out->in_pending = true;
+  self->pending_replies++;
+  g_queue_push_head (&sender->pending, out);
+  if (surb_sender_needs_more (sender))
+    request_surbs (self, sender);
+}
+
+/* §20: a reply is a Reply Data message whose fragments wait for the sender's SURBs. */
 static void
 queue_reply (NymClientRuntime *self,
              const uint8_t     sender_tag[static 16],
              GBytes           *data)
 {
-  g_autofree char *tag = nym_sender_tag_to_base58 (sender_tag);
+  SurbSender *sender = surb_sender_lookup (self, sender_tag);
+  g_autoptr(NymMessage) message = NULL;
+  g_autoptr(GPtrArray) fragments = NULL;
+  g_autoptr(GError) error = NULL;
 
-  report_problem (self, g_strdup_printf ("No reply SURBs are held for the sender tag %s, so the "
-                                         "reply of %zu bytes cannot be sent", tag, g_bytes_get_size (data)));
+  if (sender == NULL)
+    {
+      g_autofree char *tag = nym_sender_tag_to_base58 (sender_tag);
+
+      report_problem (self, g_strdup_printf ("No reply SURBs are held for the sender tag %s, so the "
+                                             "reply of %zu bytes cannot be sent", tag, g_bytes_get_size (data)));
+      return;
+    }
+  message = nym_message_new_reply_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  fragments = fragment_message (self, message, &error);
+  if (fragments == NULL)
+    {
+      report_problem (self, g_strdup_printf ("The reply of %zu bytes cannot be sent: %s",
+                                             g_bytes_get_size (data), error->message));
+      return;
+    }
+  for (guint i = 0; i < fragments->len; i++)
+    {
+      OutFragment *out = out_fragment_new (self, g_ptr_array_index (fragments, i));
+
+      g_ptr_array_index (fragments, i) = NULL;
+      out->reply = true;
+      memcpy (out->sender_tag, sender_tag, NYM_SENDER_TAG_LEN);
+      out->in_pending = true;
+      self->pending_replies++;
+      g_queue_push_tail (&sender->pending, out);
+    }
+  surb_sender_pump (self, sender);
+}
+
+/* SURBs from an anonymous sender: with its data, as a heartbeat, or answering our request. */
+static void
+store_surbs (NymClientRuntime *self,
+             const uint8_t     tag[static 16],
+             GArray           *surbs,
+             bool              answer)
+{
+  SurbSender *sender = surb_sender_ensure (self, tag);
+  gint64 now = g_get_monotonic_time ();
+
+  if (answer)
+    sender->pending_reception -= MIN (surbs->len, sender->pending_reception);
+  for (guint i = 0; i < surbs->len; i++)
+    {
+      StoredSurb *stored = g_new (StoredSurb, 1);
+
+      if (g_queue_get_length (&sender->surbs) >= SURBS_PER_SENDER_MAX)
+        stored_surb_free (g_queue_pop_head (&sender->surbs));
+      stored->surb = g_array_index (surbs, NymReplySurb, i);
+      stored->received_us = now;
+      g_queue_push_tail (&sender->surbs, stored);
+    }
+  sender->last_received_us = now;
+  sender->rerequests = 0;
+  surb_sender_pump (self, sender);
+}
+
+/* §17 SurbRequest: recipient wants more SURBs from us. Only a recipient we sent anonymous
+ * messages to may ask, and for at most 500 at once. */
+static void
+answer_surb_request (NymClientRuntime   *self,
+                     const NymRecipient *recipient,
+                     guint               amount)
+{
+  g_autoptr(GBytes) key = g_bytes_new (recipient, sizeof *recipient);
+  const uint8_t *tag = g_hash_table_lookup (self->sender_tags, key);
+
+  if (tag == NULL)
+    {
+      g_debug ("Ignoring a request for reply SURBs from a recipient we never sent any to");
+      return;
+    }
+  amount = MIN (amount, REPLY_SURB_MAX_ALLOWED_REQUEST);
+  while (amount > 0)
+    {
+      guint batch = MIN (amount, REPLY_SURB_ANSWER_BATCH);
+      g_autoptr(GError) error = NULL;
+
+      if (!send_additional_surbs (self, recipient, tag, batch, &error))
+        {
+          g_debug ("Could not send additional reply SURBs: %s", error->message);
+          return;
+        }
+      amount -= batch;
+    }
+}
+
+/* Every 5 s: replies that waited long for SURBs ask again (at most 5 times) and are dropped
+ * after 5 minutes; senders that went quiet, old SURBs and day-old reply keys go. */
+static gboolean
+on_reply_sweep (gpointer user_data)
+{
+  NymClientRuntime *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+  ReplyKey *key;
+
+  g_hash_table_iter_init (&iter, self->surb_senders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SurbSender *sender = value;
+      gint64 idle = now - sender->last_received_us;
+      StoredSurb *stored;
+
+      while ((stored = g_queue_peek_head (&sender->surbs)) != NULL && now - stored->received_us > RECEIVED_SURB_MAX_AGE_US)
+        stored_surb_free (g_queue_pop_head (&sender->surbs));
+      if (!g_queue_is_empty (&sender->pending))
+        {
+          if (sender->rerequests > REPLY_SURB_MAX_REREQUESTS || idle > REPLY_SURB_DROP_US)
+            {
+              g_autofree char *tag = nym_sender_tag_to_base58 (sender->tag);
+
+              g_debug ("Giving up %u reply fragments for %s: no SURBs came", g_queue_get_length (&sender->pending), tag);
+              surb_sender_drop_pending (self, sender);
+            }
+          else if (idle > REPLY_SURB_REREQUEST_US)
+            {
+              sender->rerequests++;
+              request_surbs (self, sender);
+              sender->pending_reception = 0;
+            }
+        }
+      if (g_queue_is_empty (&sender->surbs) && g_queue_is_empty (&sender->pending)
+          && sender->pending_reception == 0 && idle > REPLY_SURB_DROP_US)
+        g_hash_table_iter_remove (&iter);
+    }
+  while ((key = g_queue_peek_head (&self->reply_key_order)) != NULL && now - key->created_us > REPLY_KEY_MAX_AGE_US)
+    reply_key_remove (self, key);
+  queue_changed (self);
+  stream_kick (self);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Receiving. */
+
+static void
+deliver_message (NymClientRuntime *self,
+                 const uint8_t    *sender_tag,
+                 GBytes           *data)
+{
+  if (data == NULL)
+    return;
+  if (self->hooks.message != NULL && self->hooks.message (sender_tag, data, self->hooks_data))
+    return;
+  report_full (self, NYM_CLIENT_EVENT_MESSAGE, data, sender_tag);
+}
 
 static void
 deliver_fragment (NymClientRuntime *self,
@@ -644,11 +1317,26 @@ deliver_fragment (NymClientRuntime *self,
       g_debug ("Dropping a reassembled message: %s", error->message);
       return;
     }
-  if (message->data == NULL)
-    return;
-  if (self->hooks.message != NULL && self->hooks.message (NULL, message->data, self->hooks_data))
-    return;
-  report (self, NYM_CLIENT_EVENT_MESSAGE, message->data);
+  /* §17: what each kind of envelope carries, and what its content asks of us. */
+  switch (message->type)
+    {
+    case NYM_MESSAGE_PLAIN:
+      deliver_message (self, NULL, message->data);
+      break;
+    case NYM_MESSAGE_REPLIABLE:
+      store_surbs (self, message->sender_tag, message->reply_surbs,
+                   message->content_tag == NYM_REPLIABLE_ADDITIONAL_SURBS_V1
+                   || message->content_tag == NYM_REPLIABLE_ADDITIONAL_SURBS_V2);
+      if (message->content_tag == NYM_REPLIABLE_DATA_V1 || message->content_tag == NYM_REPLIABLE_DATA_V2)
+        deliver_message (self, message->sender_tag, message->data);
+      break;
+    case NYM_MESSAGE_REPLY:
+      if (message->content_tag == NYM_REPLY_SURB_REQUEST)
+        answer_surb_request (self, &message->surb_request_recipient, message->surb_request_amount);
+      else
+        deliver_message (self, NULL, message->data);
+      break;
+    }
 }
 
 static void
@@ -659,13 +1347,16 @@ on_session_received (NymGatewaySession *session,
   NymReceived received = { 0 };
   g_autoptr(GError) error = NULL;
   OutFragment *out;
+  bool ok;
 
   self->packets_received++;
   self->bytes_received += g_bytes_get_size (plaintext);
   stats_changed (self);
-  if (!nym_received_open (self->keys->encryption_secret, self->keys->ack_key, NULL, NULL,
+  ok = nym_received_open (self->keys->encryption_secret, self->keys->ack_key, reply_key_take, self,
                           g_bytes_get_data (plaintext, NULL), g_bytes_get_size (plaintext),
-                          &received, &error))
+                          &received, &error);
+  sodium_memzero (self->reply_key_slab + (size_t) REPLY_KEYS_MAX * NYM_REPLY_SURB_KEY_LEN, NYM_REPLY_SURB_KEY_LEN);
+  if (!ok)
     {
       g_debug ("Dropping what the gateway pushed: %s", error->message);
       return;
@@ -682,15 +1373,28 @@ on_session_received (NymGatewaySession *session,
             {
               g_queue_remove (&self->queue, out);
               out->in_queue = false;
+              /* The SURB bound for a retransmission is still unused: it goes back. */
+              if (out->surb != NULL)
+                give_back_surb (self, out);
+              queue_changed (self);
+            }
+          if (out->in_pending)
+            {
+              SurbSender *sender = surb_sender_lookup (self, out->sender_tag);
+
+              if (sender != NULL)
+                g_queue_remove (&sender->pending, out);
+              out->in_pending = false;
+              self->pending_replies--;
               queue_changed (self);
             }
           out_fragment_release (out);
         }
       break;
     case NYM_RECEIVED_FRAGMENT:
+    case NYM_RECEIVED_REPLY_FRAGMENT:
       deliver_fragment (self, received.fragment);
       break;
-    case NYM_RECEIVED_REPLY_FRAGMENT:
     case NYM_RECEIVED_COVER:
       break;
     }
@@ -717,6 +1421,7 @@ schedule_reconnect (NymClientRuntime *self,
 {
   set_state (self, NYM_CLIENT_STATE_RECONNECTING, why);
   clear_source (&self->stream_timer);
+  clear_source (&self->cover_timer);
   if (self->reconnect_timer != 0)
     return;
   self->reconnect_timer = add_timeout (self, self->reconnect_ms, on_reconnect_timer);
@@ -780,7 +1485,9 @@ on_connected (GObject      *source,
   self->ever_ready = true;
   self->reconnect_ms = NYM_CLIENT_RECONNECT_INITIAL_MS;
   set_state (self, NYM_CLIENT_STATE_READY, NULL);
+  run_deferred (self);
   stream_kick (self);
+  loop_cover_kick (self);
 }
 
 static void
@@ -1003,6 +1710,7 @@ begin_stop (NymClientRuntime *self)
   if (self->proxy != NULL)
     nym_socks5_proxy_set_ready (self->proxy, false);
   clear_source (&self->stream_timer);
+  clear_source (&self->cover_timer);
   clear_source (&self->reconnect_timer);
   if (self->refresher != NULL)
     nym_topology_refresher_stop (self->refresher);
@@ -1016,6 +1724,29 @@ begin_stop (NymClientRuntime *self)
   nym_gateway_session_close_async (self->session, NULL, on_session_closed, self);
 }
 
+/* Reply SURBs need the topology and our gateway, so anonymous messages (and, to keep the
+ * order, what is sent after them) wait until the runtime is first ready. */
+static bool
+must_defer (NymClientRuntime *self,
+            const Command    *command)
+{
+  return (command->reply_surbs > 0 && !self->ever_ready) || !g_queue_is_empty (&self->deferred);
+}
+
+static void
+run_deferred (NymClientRuntime *self)
+{
+  Command *command;
+
+  while ((command = g_queue_pop_head (&self->deferred)) != NULL)
+    {
+      queue_message (self, &command->recipient, command->data, command->reply_surbs);
+      if (command->counted)
+        g_atomic_int_inc (&self->sends_processed);
+      command_free (command);
+    }
+}
+
 static gboolean
 drain_commands (gpointer user_data)
 {
@@ -1027,6 +1758,11 @@ drain_commands (gpointer user_data)
       switch (command->kind)
         {
         case COMMAND_SEND:
+          if (!self->stopping && must_defer (self, command))
+            {
+              g_queue_push_tail (&self->deferred, command);
+              continue;
+            }
           if (!self->stopping)
             queue_message (self, &command->recipient, command->data, command->reply_surbs);
           g_atomic_int_inc (&self->sends_processed);
@@ -1038,7 +1774,10 @@ drain_commands (gpointer user_data)
           break;
         case COMMAND_SET_COVER:
           self->cover_traffic = command->cover_traffic && !self->config.zero_delay;
+          if (!self->cover_traffic)
+            clear_source (&self->cover_timer);
           stream_kick (self);
+          loop_cover_kick (self);
           break;
         case COMMAND_STOP:
           begin_stop (self);
@@ -1084,6 +1823,8 @@ release_everything (NymClientRuntime *self)
 
   clear_source (&self->stats_timer);
   clear_source (&self->sweep_timer);
+  clear_source (&self->reply_sweep_timer);
+  clear_source (&self->cover_timer);
   for (GList *l = unacked; l != NULL; l = l->next)
     {
       OutFragment *out = l->data;
@@ -1096,7 +1837,10 @@ release_everything (NymClientRuntime *self)
   g_list_free (unacked);
   g_hash_table_remove_all (self->unacked_table);
   g_queue_clear_full (&self->queue, out_fragment_drop);
+  g_hash_table_remove_all (self->surb_senders);
+  self->pending_replies = 0;
   g_atomic_int_set (&self->queued, 0);
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) command_free);
   /* The proxy goes before the loop below runs the callbacks its closed connections left. */
   nym_client_runtime_socks5_stop (self, g_steal_pointer (&self->proxy));
   if (self->session != NULL)
@@ -1140,6 +1884,10 @@ runtime_thread (gpointer data)
   g_source_set_callback (source, on_reassembly_sweep, self, NULL);
   self->sweep_timer = g_source_attach (source, self->context);
   g_source_unref (source);
+  source = g_timeout_source_new (REPLY_SWEEP_MS);
+  g_source_set_callback (source, on_reply_sweep, self, NULL);
+  self->reply_sweep_timer = g_source_attach (source, self->context);
+  g_source_unref (source);
   source = g_idle_source_new ();
   g_source_set_callback (source, on_thread_begin, self, NULL);
   g_source_attach (source, self->context);
@@ -1168,6 +1916,7 @@ nym_client_runtime_config_init (NymClientRuntimeConfig *config)
   config->average_packet_delay_ns = NYM_DEFAULT_AVERAGE_PACKET_DELAY_NS;
   config->average_ack_delay_ns = NYM_DEFAULT_AVERAGE_ACK_DELAY_NS;
   config->message_sending_average_delay_ns = NYM_DEFAULT_MESSAGE_SENDING_AVERAGE_DELAY_NS;
+  config->loop_cover_average_delay_ns = NYM_DEFAULT_LOOP_COVER_DELAY_NS;
   config->packet_size = NYM_PACKET_SIZE_REGULAR;
   config->socks5_anonymous = true;
   config->socks5_reply_surbs = NYM_SOCKS5_PROXY_CONNECT_REPLY_SURBS;
@@ -1215,6 +1964,21 @@ nym_client_runtime_new (const NymClientRuntimeConfig *config,
   self->reassembler = nym_reassembler_new ();
   self->reconnect_ms = NYM_CLIENT_RECONNECT_INITIAL_MS;
   g_queue_init (&self->queue);
+  g_queue_init (&self->deferred);
+  g_queue_init (&self->reply_key_order);
+  self->reply_keys = g_hash_table_new (digest_hash, digest_equal);
+  if (sodium_init () < 0)
+    g_error ("libsodium cannot be initialised");
+  self->reply_key_slab = sodium_malloc ((size_t) (REPLY_KEYS_MAX + 1) * NYM_REPLY_SURB_KEY_LEN);
+  if (self->reply_key_slab == NULL)
+    g_error ("No secure memory is left for the reply SURB keys");
+  self->free_slots = g_new (guint, REPLY_KEYS_MAX);
+  for (guint i = 0; i < REPLY_KEYS_MAX; i++)
+    self->free_slots[i] = REPLY_KEYS_MAX - 1 - i;
+  self->n_free_slots = REPLY_KEYS_MAX;
+  self->surb_senders = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                              surb_sender_free);
+  self->sender_tags = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, g_free);
   return self;
 }
 
@@ -1235,6 +1999,7 @@ nym_client_runtime_send (NymClientRuntime   *self,
 
   g_atomic_int_inc (&self->sends_posted);
   command->kind = COMMAND_SEND;
+  command->counted = true;
   command->recipient = *recipient;
   command->data = g_bytes_ref (data);
   post (self, command);
@@ -1250,6 +2015,7 @@ nym_client_runtime_send_anonymous (NymClientRuntime   *self,
 
   g_atomic_int_inc (&self->sends_posted);
   command->kind = COMMAND_SEND;
+  command->counted = true;
   command->recipient = *recipient;
   command->data = g_bytes_ref (data);
   command->reply_surbs = reply_surbs;
@@ -1268,6 +2034,12 @@ nym_client_runtime_reply (NymClientRuntime *self,
   memcpy (command->sender_tag, sender_tag, NYM_SENDER_TAG_LEN);
   command->data = g_bytes_ref (data);
   post (self, command);
+}
+
+guint64
+nym_client_runtime_get_loop_cover_packets (NymClientRuntime *self)
+{
+  return (guint64) g_atomic_int_get (&self->loop_cover_packets);
 }
 
 guint
@@ -1300,8 +2072,22 @@ nym_client_runtime_queue_message (NymClientRuntime   *self,
                                   GBytes             *data,
                                   guint               reply_surbs)
 {
-  if (!self->stopping)
-    queue_message (self, recipient, data, reply_surbs);
+  Command *command;
+
+  if (self->stopping)
+    return;
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_SEND;
+  command->recipient = *recipient;
+  command->data = g_bytes_ref (data);
+  command->reply_surbs = reply_surbs;
+  if (must_defer (self, command))
+    {
+      g_queue_push_tail (&self->deferred, command);
+      return;
+    }
+  queue_message (self, recipient, data, reply_surbs);
+  command_free (command);
 }
 
 void
@@ -1377,6 +2163,13 @@ nym_client_runtime_free (NymClientRuntime *self)
       g_queue_clear_full (&self->queue, out_fragment_drop);
       g_hash_table_unref (self->unacked_table);
     }
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) command_free);
+  g_hash_table_unref (self->surb_senders);
+  g_hash_table_unref (self->sender_tags);
+  g_queue_clear_full (&self->reply_key_order, g_free);
+  g_hash_table_unref (self->reply_keys);
+  sodium_free (self->reply_key_slab);
+  g_free (self->free_slots);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->reassembler, nym_reassembler_free);
   g_main_loop_unref (self->loop);

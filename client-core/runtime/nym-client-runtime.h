@@ -29,6 +29,9 @@ GType nym_client_state_get_type (void);
 /* §4.1: the main Poisson stream sends a packet every 20 ms on average. */
 #define NYM_DEFAULT_MESSAGE_SENDING_AVERAGE_DELAY_NS (20 * G_GUINT64_CONSTANT (1000000))
 
+/* Reply SURBs an anonymous message carries unless told otherwise (the real SDK's default). */
+#define NYM_DEFAULT_REPLY_SURBS 10
+
 /* The first and the longest wait before the runtime tries its gateway again. */
 #define NYM_CLIENT_RECONNECT_INITIAL_MS 250
 #define NYM_CLIENT_RECONNECT_MAX_MS     (30 * 1000)
@@ -47,6 +50,7 @@ typedef struct
   uint64_t      average_packet_delay_ns;  /* per hop */
   uint64_t      average_ack_delay_ns;     /* per hop */
   uint64_t      message_sending_average_delay_ns;
+  uint64_t      loop_cover_average_delay_ns; /* the separate loop cover stream (§4.1); 0 switches it off */
   NymPacketSize packet_size;
   guint         gateway_timeout_s;        /* every wait of the gateway session */
   /* The SOCKS5 proxy (spec nym-gateway.md §5), which runs on the runtime thread. */
@@ -137,6 +141,8 @@ guint             nym_client_runtime_get_unacked         (NymClientRuntime      
 /* True once every message given to send() was fragmented and each of its fragments was
  * acknowledged (or dropped as undeliverable); read from any thread. */
 bool              nym_client_runtime_is_idle             (NymClientRuntime      *self);
+/* Test support: loop cover packets the separate loop cover stream handed to the gateway. */
+guint64           nym_client_runtime_get_loop_cover_packets (NymClientRuntime   *self);
 
 /* The file in the data dir that names the gateway in use (base58), so that later runs
  * reuse the gateway the client registered with (spec nym-gateway.md §4.3). */
