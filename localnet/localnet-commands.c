@@ -6,6 +6,8 @@
 #include <string.h>
 #include <glib-unix.h>
 
+#include "crypto/nym-base58.h"
+#include "exit/localnet-exit.h"
 #include "gateway/localnet-gateway.h"
 #include "localnet-network.h"
 #include "mixnode/localnet-mixnode.h"
@@ -162,6 +164,96 @@ start_gateway (LocalnetNetwork  *network,
   return g_steal_pointer (&gateway);
 }
 
+static void
+on_exit_settled (LocalnetExit *exit,
+                 GParamSpec   *pspec,
+                 GMainLoop    *loop)
+{
+  if (localnet_exit_is_ready (exit) || localnet_exit_get_error_message (exit) != NULL)
+    g_main_loop_quit (loop);
+}
+
+static gboolean
+on_exit_start_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* How long the exit may take to register at its gateway before `run` gives up. */
+#define EXIT_START_TIMEOUT_S 60
+
+/*
+ * The network requester runs as a mixnet client of the exit gateway (the last one), with
+ * its keys in DIR/exit-<gateway>/ so its address stays the same from run to run. The
+ * readiness line waits for it: its address must be in localnet.json and in the nym-api's
+ * described nodes before a client looks. The loop runs meanwhile, since the exit reaches
+ * the gateway and the nym-api of this very process.
+ */
+static LocalnetExit *
+start_exit (LocalnetNetwork  *network,
+            SignalLoop       *signals,
+            const char       *gateway_name,
+            const char       *policy_file,
+            gboolean          allow_local,
+            gboolean          zero_delay,
+            GError          **error)
+{
+  g_autofree char *name = g_strconcat (LOCALNET_EXIT_DIR_PREFIX, gateway_name, NULL);
+  g_autofree char *dir = localnet_network_node_dir (network, name, error);
+  g_autoptr(LocalnetExit) exit = NULL;
+  const LocalnetNodeInfo *gateway = localnet_network_find_node (network, gateway_name);
+  g_autofree char *identity = NULL;
+  gboolean timed_out = FALSE;
+  gulong ready_id, error_id;
+  guint timeout_id;
+
+  if (dir == NULL)
+    return NULL;
+  exit = localnet_exit_new (dir);
+  if (policy_file != NULL && !localnet_exit_load_policy_file (exit, policy_file, error))
+    return NULL;
+  localnet_exit_set_allow_local (exit, allow_local);
+  localnet_exit_set_zero_delay (exit, zero_delay);
+  identity = nym_base58_encode (gateway->identity, 32);
+  if (!localnet_exit_start (exit, localnet_network_get_nym_api_url (network), identity, error))
+    return NULL;
+
+  ready_id = g_signal_connect (exit, "notify::ready", G_CALLBACK (on_exit_settled), signals->loop);
+  error_id = g_signal_connect (exit, "notify::error-message", G_CALLBACK (on_exit_settled), signals->loop);
+  timeout_id = g_timeout_add_seconds (EXIT_START_TIMEOUT_S, on_exit_start_timeout, &timed_out);
+  while (!localnet_exit_is_ready (exit) && localnet_exit_get_error_message (exit) == NULL && !timed_out)
+    {
+      /* The loop also ends on SIGINT/SIGTERM, which here means: give up starting. */
+      g_main_loop_run (signals->loop);
+      if (!localnet_exit_is_ready (exit) && localnet_exit_get_error_message (exit) == NULL && !timed_out)
+        {
+          g_set_error_literal (error, LOCALNET_EXIT_ERROR, LOCALNET_EXIT_ERROR_STATE,
+                               "Interrupted while the exit was starting");
+          break;
+        }
+    }
+  g_signal_handler_disconnect (exit, ready_id);
+  g_signal_handler_disconnect (exit, error_id);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  if (error != NULL && *error != NULL)
+    return NULL;
+  if (!localnet_exit_is_ready (exit))
+    {
+      if (localnet_exit_get_error_message (exit) != NULL)
+        g_set_error (error, LOCALNET_EXIT_ERROR, LOCALNET_EXIT_ERROR_STATE,
+                     "The exit could not join the mixnet: %s", localnet_exit_get_error_message (exit));
+      else
+        g_set_error (error, LOCALNET_EXIT_ERROR, LOCALNET_EXIT_ERROR_STATE,
+                     "The exit was not ready at its gateway %s within %d s", gateway_name, EXIT_START_TIMEOUT_S);
+      return NULL;
+    }
+  if (!localnet_exit_publish (exit, network, gateway_name, error))
+    return NULL;
+  return g_steal_pointer (&exit);
+}
+
 int
 localnet_run_command (int    argc,
                       char **argv)
@@ -169,18 +261,25 @@ localnet_run_command (int    argc,
   g_autofree char *dir = NULL;
   int per_layer = 1, gateways = 1, api_port = 0;
   gboolean zero_delay = FALSE;
+  gboolean no_exit = FALSE, exit_allow_local = TRUE;
+  g_autofree char *exit_policy = NULL;
   GOptionEntry entries[] = {
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "The localnet directory (default $XDG_DATA_HOME/nymph/localnet)", "DIR" },
     { "mixnodes-per-layer", 0, 0, G_OPTION_ARG_INT, &per_layer, "Mix nodes in each of the three layers (default 1)", "N" },
     { "gateways", 0, 0, G_OPTION_ARG_INT, &gateways, "Gateways: 1 (entry and exit) or 2 (entry, exit)", "N" },
     { "zero-delay", 0, 0, G_OPTION_ARG_NONE, &zero_delay, "Forward packets at once instead of after their sphinx delay", NULL },
     { "nym-api-port", 0, 0, G_OPTION_ARG_INT, &api_port, "Port of the nym-api (default: any free port)", "PORT" },
+    { "no-exit", 0, 0, G_OPTION_ARG_NONE, &no_exit, "Do not run the network requester (exit) at the exit gateway", NULL },
+    { "exit-policy", 0, 0, G_OPTION_ARG_FILENAME, &exit_policy, "The exit's torrc-style allow-list (default: an open proxy)", "FILE" },
+    { "exit-allow-local", 0, 0, G_OPTION_ARG_NONE, &exit_allow_local, "Let the exit reach loopback and private addresses (the default here)", NULL },
+    { "no-exit-allow-local", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &exit_allow_local, "Let the exit reach global addresses only, as on the real network", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(SignalLoop) signals = NULL;
   g_autoptr(LocalnetNetwork) network = NULL;
   g_autoptr(LocalnetNymApi) api = NULL;
+  g_autoptr(LocalnetExit) exit = NULL;
   g_autoptr(GPtrArray) mixnodes = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gateway_nodes = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -224,9 +323,25 @@ localnet_run_command (int    argc,
         goto fail;
       g_ptr_array_add (gateway_nodes, gateway);
     }
+  if (!no_exit)
+    {
+      g_autofree char *exit_gateway = g_strdup_printf ("gateway-%d", gateways);
+
+      exit = start_exit (network, signals, exit_gateway, exit_policy, exit_allow_local, zero_delay, &error);
+      if (exit == NULL)
+        goto fail;
+    }
 
   print_ready (network);
   g_main_loop_run (signals->loop);
+
+  if (exit != NULL)
+    {
+      g_autofree char *summary = localnet_exit_dup_summary (exit);
+
+      fprintf (stderr, "nymph-localnet: exit %s\n", summary);
+      localnet_exit_stop (exit);
+    }
 
   for (guint i = 0; i < mixnodes->len; i++)
     {
