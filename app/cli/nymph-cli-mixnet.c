@@ -15,7 +15,11 @@
 #include "packet/nym-recipient.h"
 #include "packet/nym-reply-surb.h"
 #include "gateway/nym-client-store.h"
+#include <json-glib/json-glib.h>
+
 #include "runtime/nym-client.h"
+#include "socks5/nym-socks5-proxy.h"
+#include "topology/nym-api-client.h"
 
 static int
 usage_error (GOptionContext *context,
@@ -662,10 +666,314 @@ out:
   return status;
 }
 
+/* mixnet run: the client with its SOCKS5 proxy, until interrupted. */
+
+typedef struct
+{
+  GMainLoop *loop;
+  NymClient *client;
+  GError    *error;
+  bool       have_state;
+  NymClientState state;
+  char      *error_message;
+} ProxyRun;
+
+/* Exit addresses (network requesters) a localnet.json lists and its nym-api URL; only the
+ * fields this command needs are read. */
+static bool
+read_network_file (const char  *path,
+                   char       **nym_api_url,
+                   GPtrArray   *exits,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+  JsonArray *nodes;
+
+  if (!json_parser_load_from_file (parser, path, error))
+    {
+      g_prefix_error (error, _("Cannot read the network file %s: "), path);
+      return false;
+    }
+  root = json_parser_get_root (parser);
+  object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (object == NULL || json_object_get_string_member_with_default (object, "nym_api_url", NULL) == NULL)
+    {
+      g_set_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG,
+                   _("The network file %s names no nym_api_url (is its nym-api running?)"), path);
+      return false;
+    }
+  *nym_api_url = g_strdup (json_object_get_string_member (object, "nym_api_url"));
+  nodes = json_object_has_member (object, "nodes") ? json_object_get_array_member (object, "nodes") : NULL;
+  for (guint i = 0; nodes != NULL && i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *node = json_array_get_element (nodes, i);
+      const char *exit;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      exit = json_object_get_string_member_with_default (json_node_get_object (node),
+                                                         "network_requester_address", NULL);
+      if (exit != NULL && *exit != '\0')
+        g_ptr_array_add (exits, g_strdup (exit));
+    }
+  return true;
+}
+
+typedef struct
+{
+  GMainLoop                *loop;
+  NymTopologyDescribedPage *page;
+  GError                   *error;
+} DescribedFetch;
+
+static void
+on_described (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  DescribedFetch *fetch = user_data;
+
+  fetch->page = nym_api_client_get_described_finish (NYM_API_CLIENT (source), result, &fetch->error);
+  g_main_loop_quit (fetch->loop);
+}
+
+/* §6: every node's described data may name its network requester. */
+static bool
+find_exits_in_nym_api (char      **urls,
+                       GPtrArray  *exits,
+                       GError    **error)
+{
+  g_autoptr(NymApiClient) api = nym_api_client_new ((const char *const *) urls, error);
+  DescribedFetch fetch = { 0 };
+
+  if (api == NULL)
+    return false;
+  fetch.loop = g_main_loop_new (NULL, FALSE);
+  nym_api_client_get_described_async (api, NULL, on_described, &fetch);
+  g_main_loop_run (fetch.loop);
+  g_main_loop_unref (fetch.loop);
+  if (fetch.page == NULL)
+    {
+      g_propagate_prefixed_error (error, fetch.error, _("Cannot look for an exit in the nym-api's described nodes: "));
+      return false;
+    }
+  for (guint i = 0; i < fetch.page->nodes->len; i++)
+    {
+      const NymTopologyDescribedNode *node = g_ptr_array_index (fetch.page->nodes, i);
+
+      if (node->network_requester_address != NULL && *node->network_requester_address != '\0')
+        g_ptr_array_add (exits, g_strdup (node->network_requester_address));
+    }
+  nym_topology_described_page_free (fetch.page);
+  return true;
+}
+
+static const char *
+state_nick (NymClientState state)
+{
+  GEnumClass *klass = g_type_class_ref (NYM_TYPE_CLIENT_STATE);
+  GEnumValue *value = g_enum_get_value (klass, (gint) state);
+  const char *nick = value != NULL ? value->value_nick : "unknown";
+
+  g_type_class_unref (klass);
+  return nick;
+}
+
+/* One line per state change on standard output, "state: NICK" with the reason when there
+ * is one, and the proxy's and our own address once ready, so scripts can wait for them. */
+static void
+on_run_state (NymClient  *client,
+              GParamSpec *pspec,
+              ProxyRun   *run)
+{
+  NymClientState state = nym_client_get_state (client);
+  const char *message = nym_client_get_error_message (client);
+
+  if (run->have_state && run->state == state && g_strcmp0 (run->error_message, message) == 0)
+    return;
+  run->have_state = true;
+  run->state = state;
+  g_free (run->error_message);
+  run->error_message = g_strdup (message);
+  if (message != NULL)
+    printf ("state: %s: %s\n", state_nick (state), message);
+  else
+    printf ("state: %s\n", state_nick (state));
+  if (state == NYM_CLIENT_STATE_READY)
+    {
+      printf ("socks5: %s\n", nym_client_get_socks_address (client));
+      printf ("address: %s\n", nym_client_get_address (client));
+    }
+  fflush (stdout);
+  if (state == NYM_CLIENT_STATE_ERROR)
+    {
+      if (run->error == NULL)
+        g_set_error (&run->error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG, "%s",
+                     message != NULL ? message : _("The mixnet client failed"));
+      g_main_loop_quit (run->loop);
+    }
+}
+
+static gboolean
+on_run_signal (gpointer user_data)
+{
+  ProxyRun *run = user_data;
+
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_run_timeout (gpointer user_data)
+{
+  ProxyRun *run = user_data;
+
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+mixnet_run (int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree char *network = NULL;
+  g_autofree char *socks5 = NULL;
+  g_autofree char *exit = NULL;
+  gboolean open_proxy_mode = FALSE;
+  gboolean allow_non_loopback = FALSE;
+  gboolean legacy = FALSE;
+  GOptionEntry extra[] = {
+    { "network", 0, 0, G_OPTION_ARG_FILENAME, &network,
+      N_("A localnet.json to take the nym-api URL (and the exit) from, instead of --nym-api"), "FILE" },
+    { "socks5", 0, 0, G_OPTION_ARG_STRING, &socks5,
+      N_("Where the SOCKS5 proxy listens (default 127.0.0.1:1080; port 0 picks a free one)"), "IP:PORT" },
+    { "exit", 0, 0, G_OPTION_ARG_STRING, &exit,
+      N_("The Nym address of the network requester (default: one the network describes)"), "ADDRESS" },
+    { "open-proxy-mode", 0, 0, G_OPTION_ARG_NONE, &open_proxy_mode,
+      N_("Give the exit our address for its answers instead of reply SURBs (faster, not anonymous)"), NULL },
+    { "socks5-legacy", 0, 0, G_OPTION_ARG_NONE, &legacy,
+      N_("Speak the legacy network-requester encoding (for old exits)"), NULL },
+    { "socks5-allow-non-loopback", 0, 0, G_OPTION_ARG_NONE, &allow_non_loopback,
+      N_("Allow a --socks5 address that other machines can reach"), NULL },
+    { NULL }
+  };
+  ClientOptions options = { 0 };
+  ProxyRun run = { 0 };
+  NymClientRuntimeConfig config;
+  g_autoptr(GPtrArray) exits = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *network_api = NULL;
+  char *network_urls[2] = { NULL, NULL };
+  GError *error = NULL;
+  int status = 0;
+  guint sigint = 0, sigterm = 0, timeout = 0;
+
+  g_option_context_set_summary (context,
+                                _("Run the mixnet client with a local SOCKS5 proxy until interrupted (SIGINT, SIGTERM).\n"
+                                  "Each state change is printed on standard output as “state: NAME”; once ready,\n"
+                                  "“socks5: IP:PORT” and “address: ADDRESS” follow. Host names are resolved by the exit,\n"
+                                  "so use socks5h:// (curl --socks5-hostname). While the mixnet is not ready the proxy\n"
+                                  "refuses every connection: nothing ever goes direct."));
+  if (!parse_client_options (context, extra, &options, &argc, &argv, &status))
+    goto out;
+  if (network != NULL && options.nym_api != NULL)
+    {
+      status = usage_error (context, _("Give either --network or --nym-api, not both"));
+      goto out;
+    }
+  if (network != NULL)
+    {
+      if (!read_network_file (network, &network_api, exits, &error))
+        {
+          status = fail (error);
+          goto out;
+        }
+      network_urls[0] = network_api;
+    }
+  else if (!require_nym_api (context, &options, &status))
+    goto out;
+  if (exit == NULL)
+    {
+      if (network == NULL && !find_exits_in_nym_api (options.nym_api, exits, &error))
+        {
+          status = fail (error);
+          goto out;
+        }
+      if (exits->len == 0)
+        {
+          g_set_error (&error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG,
+                       _("No exit is known: the network describes no network requester; give one with --exit"));
+          status = fail (error);
+          goto out;
+        }
+      /* Spread clients over the exits the network offers, as the user would by choosing one. */
+      exit = g_strdup (g_ptr_array_index (exits, g_random_int_range (0, (gint32) exits->len)));
+    }
+  {
+    NymRecipient parsed;
+
+    if (!nym_recipient_parse (exit, &parsed, &error))
+      {
+        g_prefix_error (&error, _("The exit “%s” is not a Nym address: "), exit);
+        status = fail (error);
+        goto out;
+      }
+  }
+  printf ("exit: %s\n", exit);
+  fflush (stdout);
+
+  nym_client_runtime_config_init (&config);
+  config.data_dir = options.data_dir;
+  config.nym_api_urls = network != NULL ? network_urls : options.nym_api;
+  config.gateway_identity = options.gateway;
+  config.cover_traffic = !options.no_cover;
+  config.zero_delay = options.zero_delay;
+  config.socks5_address = socks5 != NULL ? socks5 : (char *) NYM_SOCKS5_PROXY_DEFAULT_ADDRESS;
+  config.socks5_exit = exit;
+  config.socks5_anonymous = !open_proxy_mode;
+  config.socks5_allow_non_loopback = allow_non_loopback;
+  config.socks5_legacy = legacy;
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.client = nym_client_new ();
+  g_signal_connect (run.client, "notify::state", G_CALLBACK (on_run_state), &run);
+  g_signal_connect (run.client, "notify::error-message", G_CALLBACK (on_run_state), &run);
+  sigint = g_unix_signal_add (SIGINT, on_run_signal, &run);
+  sigterm = g_unix_signal_add (SIGTERM, on_run_signal, &run);
+  if (options.timeout_s > 0)
+    timeout = g_timeout_add_seconds ((guint) options.timeout_s, on_run_timeout, &run);
+  if (nym_client_start (run.client, &config, &run.error))
+    g_main_loop_run (run.loop);
+  /* Stopping reports "off" through the state handler. */
+  nym_client_stop (run.client);
+  g_clear_object (&run.client);
+  g_clear_pointer (&run.loop, g_main_loop_unref);
+  g_free (run.error_message);
+  if (run.error != NULL)
+    {
+      nymph_cli_print_error (run.error);
+      g_clear_error (&run.error);
+      status = 1;
+    }
+
+out:
+  if (timeout != 0)
+    g_source_remove (timeout);
+  if (sigint != 0)
+    g_source_remove (sigint);
+  if (sigterm != 0)
+    g_source_remove (sigterm);
+  client_options_clear (&options);
+  return status;
+}
+
 const NymphCliCommand nymph_cli_mixnet_commands[] = {
   { "address", N_("Print this client's Nym address"), mixnet_address },
   { "send", N_("Send standard input to a Nym address through the mixnet"), mixnet_send },
   { "listen", N_("Print the messages that arrive through the mixnet"), mixnet_listen },
+  { "run", N_("Run the mixnet client with a local SOCKS5 proxy"), mixnet_run },
   { "inspect", N_("Decode a Nym address, a framed node packet or a reply SURB"), mixnet_inspect },
   { NULL, NULL, NULL },
 };
