@@ -571,8 +571,8 @@ socks_test_parse_proxy_port (const char *line,
   return (guint16) port;
 }
 
-/* The text the client prints for its READY state together with the proxy address. */
-#define SOCKS_TEST_READY_NEEDLE "127.0.0.1:"
+/* The line "nymph-cli mixnet run" prints with the proxy address each time it becomes ready. */
+#define SOCKS_TEST_READY_NEEDLE "socks5: "
 
 /*
  * Runs "nymph-cli mixnet run --nym-api URL --data-dir DIR --socks5 127.0.0.1:0 [--exit A]
