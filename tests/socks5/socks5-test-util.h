@@ -42,7 +42,8 @@ socks_test_remove_tree (const char *path)
 /*
  * The server runs on its own thread with its own main context, because the tests block in
  * g_subprocess_wait on curl while it must keep accepting. Each connection is served on a
- * worker of GThreadedSocketService with blocking I/O: one GET, one answer, close. The
+ * worker of GThreadedSocketService with blocking I/O: one request (GET of a file, or POST
+ * /sha256), one answer, close. The
  * files are random bytes made when they are added, so a body that arrives intact proves
  * every byte went through the mixnet unchanged and in order.
  */
@@ -64,6 +65,74 @@ typedef struct
   gint            errors;     /* atomic: requests answered with 404 or 400 */
 } SocksTestHttp;
 
+/* The value of header @name (case-insensitive) in the request head, or NULL. */
+static char *
+socks_test_http_header (const char *head,
+                        const char *name)
+{
+  g_auto (GStrv) lines = g_strsplit (head, "\r\n", -1);
+  size_t name_len = strlen (name);
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    if (g_ascii_strncasecmp (lines[i], name, name_len) == 0 && lines[i][name_len] == ':')
+      return g_strstrip (g_strdup (lines[i] + name_len + 1));
+  return NULL;
+}
+
+static void
+socks_test_http_respond (GOutputStream *out,
+                         const char    *status,
+                         const guint8  *body,
+                         gsize          len)
+{
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %s\r\nContent-Type: application/octet-stream\r\n"
+                                           "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                                           status, len);
+
+  /* A client that goes away mid-body (the gateway-stop test) ends the write with an error,
+   * which is expected; GSocket sends with MSG_NOSIGNAL, so there is no SIGPIPE. */
+  if (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL) && len > 0)
+    g_output_stream_write_all (out, body, len, NULL, NULL, NULL);
+}
+
+/*
+ * POST /sha256 with a Content-Length body: answers with the body's 32-byte SHA-256, so an
+ * upload through the proxy is checked byte for byte as well. @already holds the body bytes
+ * that came with the head.
+ */
+static bool
+socks_test_http_sha256 (GInputStream  *in,
+                        GOutputStream *out,
+                        const char    *head,
+                        const char    *already,
+                        gsize          already_len)
+{
+  g_autofree char *length_text = socks_test_http_header (head, "Content-Length");
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint64 length = 0;
+  guint64 done;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autofree char *buffer = g_malloc (65536);
+
+  if (length_text == NULL || !g_ascii_string_to_unsigned (length_text, 10, 0, 64 * 1024 * 1024, &length, NULL)
+      || already_len > length)
+    return false;
+  g_checksum_update (checksum, (const guchar *) already, (gssize) already_len);
+  for (done = already_len; done < length;)
+    {
+      gssize n = g_input_stream_read (in, buffer, (gsize) MIN (length - done, 65536), NULL, NULL);
+
+      if (n <= 0)
+        return false;
+      g_checksum_update (checksum, (const guchar *) buffer, n);
+      done += (guint64) n;
+    }
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  socks_test_http_respond (out, "200 OK", digest, digest_len);
+  return true;
+}
+
 static gboolean
 socks_test_http_run (GThreadedSocketService *service,
                      GSocketConnection      *connection,
@@ -75,13 +144,13 @@ socks_test_http_run (GThreadedSocketService *service,
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   char request[8192];
   size_t have = 0;
+  const char *head_end = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *head = NULL;
 
   g_socket_set_timeout (g_socket_connection_get_socket (connection), SOCKS_TEST_GUARD_S);
   /* Read up to the blank line that ends the request head. */
-  while (have < sizeof request - 1)
+  while (head_end == NULL && have < sizeof request - 1)
     {
       gssize n = g_input_stream_read (in, request + have, sizeof request - 1 - have, NULL, NULL);
 
@@ -89,8 +158,24 @@ socks_test_http_run (GThreadedSocketService *service,
         return TRUE;
       have += (size_t) n;
       request[have] = '\0';
-      if (strstr (request, "\r\n\r\n") != NULL)
-        break;
+      head_end = strstr (request, "\r\n\r\n");
+    }
+  if (head_end == NULL)
+    return TRUE;
+  if (g_str_has_prefix (request, "POST /sha256 "))
+    {
+      g_autofree char *head = g_strndup (request, (gsize) (head_end - request));
+      const char *rest = head_end + 4;
+
+      if (socks_test_http_sha256 (in, out, head, rest, have - (gsize) (rest - request)))
+        g_atomic_int_inc (&self->requests);
+      else
+        {
+          g_atomic_int_inc (&self->errors);
+          socks_test_http_respond (out, "400 Bad Request", NULL, 0);
+        }
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
     }
   if (g_str_has_prefix (request, "GET "))
     {
@@ -110,20 +195,14 @@ socks_test_http_run (GThreadedSocketService *service,
     }
   if (body == NULL)
     {
-      static const char not_found[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-
       g_atomic_int_inc (&self->errors);
-      g_output_stream_write_all (out, not_found, sizeof not_found - 1, NULL, NULL, NULL);
-      return TRUE;
+      socks_test_http_respond (out, "404 Not Found", NULL, 0);
     }
-  g_atomic_int_inc (&self->requests);
-  head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
-                          g_bytes_get_size (body));
-  /* A client that goes away mid-body (the gateway-stop test) ends the write with an error,
-   * which is expected; GSocket sends with MSG_NOSIGNAL, so there is no SIGPIPE. */
-  if (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
-    g_output_stream_write_all (out, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL, NULL, NULL);
+  else
+    {
+      g_atomic_int_inc (&self->requests);
+      socks_test_http_respond (out, "200 OK", g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    }
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   return TRUE;
 }

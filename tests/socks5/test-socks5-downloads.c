@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Downloads through "nymph-cli mixnet run"'s SOCKS proxy and the localnet exit with curl: sizes up to 10 MB, 50 at once, SOCKS4a, SOCKS5 with IPv4, IPv6 and host names, every body checked by SHA-256. */
+/* Transfers through "nymph-cli mixnet run"'s SOCKS proxy and the localnet exit with curl: downloads up to 10 MB, 50 at once, SOCKS4a, SOCKS5 with IPv4, IPv6 and host names, a 4 MB upload, the open-proxy and legacy modes, every body checked by SHA-256. */
 #include "socks5-test-util.h"
 
 static const char *cli_path;
@@ -203,6 +203,80 @@ test_socks5_ipv6 (Fixture       *fixture,
   fetch_and_check (fixture, "--socks5", url, body);
 }
 
+/*
+ * An upload: curl POSTs 4 MB of random bytes and the server answers with their SHA-256,
+ * so the client-to-exit direction (Send requests in sequence) is checked byte for byte.
+ */
+static void
+test_upload (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GBytes) upload = NULL;
+  g_autofree char *upload_path = NULL;
+  g_autofree char *upload_arg = NULL;
+  g_autofree char *out_path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GSubprocess) curl = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize digest_len = 0;
+  guint8 expected[32];
+
+  if (fixture->dir == NULL)
+    return;
+  upload = socks_test_random_bytes (4 * 1024 * 1024);
+  upload_path = g_build_filename (fixture->dir, "upload", NULL);
+  g_file_set_contents (upload_path, g_bytes_get_data (upload, NULL), (gssize) g_bytes_get_size (upload), &error);
+  g_assert_no_error (error);
+  upload_arg = g_strconcat ("@", upload_path, NULL);
+  out_path = g_build_filename (fixture->dir, "digest", NULL);
+  url = g_strdup_printf ("http://localhost:%u/sha256", world.http->port);
+  {
+    /* "Expect:" off: curl would otherwise wait a second for "100 Continue" before the body. */
+    const char *extra[] = { "--data-binary", upload_arg, "--header", "Expect:", NULL };
+
+    curl = socks_test_curl_spawn (curl_path, "--socks5-hostname", world.client->proxy, url, out_path, extra);
+  }
+  g_assert_cmpint (socks_test_curl_finish (curl, NULL, NULL), ==, 0);
+  g_file_get_contents (out_path, &digest, &digest_len, &error);
+  g_assert_no_error (error);
+  socks_test_sha256 (g_bytes_get_data (upload, NULL), g_bytes_get_size (upload), expected);
+  g_assert_cmpmem (digest, digest_len, expected, sizeof expected);
+}
+
+/*
+ * The proxy's other modes each get their own client on the same network: with our address as
+ * the exit's return address instead of reply SURBs (--open-proxy-mode, spec nym-gateway.md
+ * §5.3), and with the legacy request encoding (--socks5-legacy, §5.2), which the exit must
+ * answer in kind.
+ */
+static void
+test_mode (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  const char *mode = user_data;
+  const char *extra[] = { "--zero-delay", mode, NULL };
+  g_autofree char *data_dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *out_path = NULL;
+  g_autoptr(SocksTestClient) client = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GSubprocess) curl = NULL;
+
+  if (fixture->dir == NULL)
+    return;
+  data_dir = g_build_filename (fixture->dir, "client", NULL);
+  client = socks_test_client_start (cli_path, world.localnet, data_dir, NULL, extra, NULL);
+  path = g_strdup_printf ("/mode%s", mode + 1);
+  body = socks_test_http_add_random (world.http, path, 1024 * 1024);
+  url = g_strdup_printf ("http://localhost:%u%s", world.http->port, path);
+  out_path = g_build_filename (fixture->dir, "body", NULL);
+  curl = socks_test_curl_spawn (curl_path, "--socks5-hostname", client->proxy, url, out_path, NULL);
+  g_assert_cmpint (socks_test_curl_finish (curl, NULL, NULL), ==, 0);
+  socks_test_assert_file_matches (out_path, body);
+}
+
 /* A path the server does not have: the 404 travels back, curl --fail reports 22. */
 static void
 test_not_found (Fixture       *fixture,
@@ -246,6 +320,10 @@ main (int    argc,
   g_test_add ("/socks5/downloads/socks4a", Fixture, NULL, fixture_set_up, test_socks4a, fixture_tear_down);
   g_test_add ("/socks5/downloads/socks5-ipv4", Fixture, NULL, fixture_set_up, test_socks5_ipv4, fixture_tear_down);
   g_test_add ("/socks5/downloads/socks5-ipv6", Fixture, NULL, fixture_set_up, test_socks5_ipv6, fixture_tear_down);
+  g_test_add ("/socks5/downloads/upload-4MB", Fixture, NULL, fixture_set_up, test_upload, fixture_tear_down);
+  g_test_add ("/socks5/downloads/open-proxy-mode", Fixture, "--open-proxy-mode",
+              fixture_set_up, test_mode, fixture_tear_down);
+  g_test_add ("/socks5/downloads/legacy", Fixture, "--socks5-legacy", fixture_set_up, test_mode, fixture_tear_down);
   g_test_add ("/socks5/downloads/not-found", Fixture, NULL, fixture_set_up, test_not_found, fixture_tear_down);
   status = g_test_run ();
   world_stop ();
