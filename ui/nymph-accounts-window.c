@@ -8,6 +8,7 @@
 
 #include "crypto/nyx-secret.h"
 #include "nymph-account.h"
+#include "nymph-change-password-window.h"
 #include "nymph-onboarding-window.h"
 
 /*
@@ -23,6 +24,7 @@ struct _NymphAccountsWindow
   AdwToastOverlay    *toast_overlay;
   GtkMenuButton      *add_button;
   GtkListBox         *accounts_list;
+  AdwActionRow       *change_password_row;
 
   /* Owned */
   NymphWalletSession *session;
@@ -50,6 +52,16 @@ nymph_accounts_window_new (GtkWindow          *parent,
                        "transient-for", parent,
                        "session", session,
                        NULL);
+}
+
+/* Shows @toast over the account list; takes the floating reference, as AdwToastOverlay does. */
+void
+nymph_accounts_window_add_toast (NymphAccountsWindow *self,
+                                 AdwToast            *toast)
+{
+  g_return_if_fail (NYMPH_IS_ACCOUNTS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -391,6 +403,17 @@ add_new_action (GtkWidget  *widget,
 }
 
 static void
+change_password_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  NymphAccountsWindow *self = NYMPH_ACCOUNTS_WINDOW (widget);
+  NymphChangePasswordWindow *window = nymph_change_password_window_new (GTK_WINDOW (self), self->session);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 add_import_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -413,6 +436,7 @@ on_busy_changed (NymphAccountsWindow *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->accounts_list), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->change_password_row), !busy);
 }
 
 /* GObject --------------------------------------------------------------------------------- */
@@ -515,9 +539,11 @@ nymph_accounts_window_class_init (NymphAccountsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NymphAccountsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NymphAccountsWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, NymphAccountsWindow, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, NymphAccountsWindow, change_password_row);
 
   gtk_widget_class_install_action (widget_class, "accounts.add-new", NULL, add_new_action);
   gtk_widget_class_install_action (widget_class, "accounts.add-import", NULL, add_import_action);
+  gtk_widget_class_install_action (widget_class, "accounts.change-password", NULL, change_password_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

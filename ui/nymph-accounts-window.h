@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NymphAccountsWindow, nymph_accounts_window, NYMPH, ACCOUNTS_WINDOW, AdwWindow)
 
-NymphAccountsWindow *nymph_accounts_window_new (GtkWindow          *parent,
-                                                NymphWalletSession *session);
+NymphAccountsWindow *nymph_accounts_window_new       (GtkWindow           *parent,
+                                                      NymphWalletSession  *session);
+void                 nymph_accounts_window_add_toast (NymphAccountsWindow *self,
+                                                      AdwToast            *toast);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include "crypto/nyx-bip39.h"
 #include "crypto/nyx-secret.h"
 #include "nymph-account.h"
+#include "nymph-password-strength.h"
+#include "nymph-remember-row.h"
 #include "nymph-window.h"
 #include "vault/nyx-vault.h"
 
@@ -27,10 +29,6 @@
 
 #define N_CHECK_WORDS   3
 #define WORD_COLUMNS    3
-/* nym-wallet asks for a zxcvbn score of 2 ("Average") or better; this is our own scale. */
-#define MIN_STRENGTH    2
-#define MAX_STRENGTH    4
-#define MIN_PASSWORD_LENGTH 8
 
 struct _NymphOnboardingWindow
 {
@@ -58,6 +56,8 @@ struct _NymphOnboardingWindow
   GtkLabel            *strength_label;
   GtkLabel            *match_label;
   GtkLabel            *password_error_label;
+  NymphRememberRow    *remember_row;
+  NymphRememberRow    *file_remember_row;
   AdwEntryRow         *name_row;
   GtkLabel            *name_error_label;
   GtkSpinner          *progress_spinner;
@@ -162,90 +162,21 @@ get_check_row (NymphOnboardingWindow *self,
 
 /* Password strength --------------------------------------------------------------------- */
 
-/*
- * A hint, not a guarantee: 0 when shorter than 8 characters, otherwise one point for the
- * length, one each for 12 and 16 characters, and one for mixing at least three classes of
- * characters (lower case, upper case, digits, anything else).
- */
-static guint
-password_strength (const char *password,
-                   guint      *n_classes_out)
-{
-  gboolean lower = FALSE, upper = FALSE, digit = FALSE, other = FALSE;
-  glong length = g_utf8_strlen (password, -1);
-  guint n_classes;
-  guint score;
-
-  for (const char *p = password; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_islower (c))
-        lower = TRUE;
-      else if (g_unichar_isupper (c))
-        upper = TRUE;
-      else if (g_unichar_isdigit (c))
-        digit = TRUE;
-      else
-        other = TRUE;
-    }
-  n_classes = (guint) lower + (guint) upper + (guint) digit + (guint) other;
-  if (n_classes_out != NULL)
-    *n_classes_out = n_classes;
-
-  if (length < MIN_PASSWORD_LENGTH)
-    return 0;
-  score = 1 + (length >= 12) + (length >= 16) + (n_classes >= 3);
-  return MIN (score, MAX_STRENGTH);
-}
-
 static void
 update_strength (NymphOnboardingWindow *self)
 {
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
-  guint n_classes = 0;
-  guint score = password_strength (password, &n_classes);
-  g_autofree char *hint = NULL;
 
-  gtk_level_bar_set_value (self->strength_bar, score);
-  if (password[0] == '\0')
-    hint = g_strdup (_("Use at least 8 characters; longer is stronger."));
-  else
-    {
-      glong length = g_utf8_strlen (password, -1);
-      /* Translators: the rating of a password, then its length and how many of the four kinds
-       * of characters (lower case, upper case, digits, symbols) it mixes. */
-      g_autofree char *counts = g_strdup_printf (ngettext ("%ld character, %u of 4 kinds (lower case, upper case, digits, symbols)",
-                                                           "%ld characters, %u of 4 kinds (lower case, upper case, digits, symbols)",
-                                                           (unsigned long) length),
-                                                 length, n_classes);
-
-      if (score == 0)
-        hint = g_strdup_printf (_("Too short: %s. Use at least 8 characters."), counts);
-      else if (score < MIN_STRENGTH)
-        hint = g_strdup_printf (_("Weak: %s. Make it longer, or mix more kinds."), counts);
-      else if (score == 2)
-        hint = g_strdup_printf (_("Fair: %s."), counts);
-      else if (score == 3)
-        hint = g_strdup_printf (_("Good: %s."), counts);
-      else
-        hint = g_strdup_printf (_("Strong: %s."), counts);
-    }
-  gtk_label_set_text (self->strength_label, hint);
-
+  nymph_password_strength_show (password, self->strength_bar, self->strength_label);
   gtk_widget_set_visible (GTK_WIDGET (self->match_label), confirm[0] != '\0' && strcmp (password, confirm) != 0);
 }
 
 static gboolean
 password_is_acceptable (NymphOnboardingWindow *self)
 {
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
-
-  return password_strength (password, NULL) >= MIN_STRENGTH
-         && strlen (password) <= NYX_VAULT_MAX_PASSWORD_LENGTH
-         && strcmp (password, confirm) == 0;
+  return nymph_password_is_acceptable (gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                                       gtk_editable_get_text (GTK_EDITABLE (self->confirm_row)));
 }
 
 /* The check of three words --------------------------------------------------------------- */
@@ -904,6 +835,8 @@ nymph_onboarding_window_constructed (GObject *object)
   G_OBJECT_CLASS (nymph_onboarding_window_parent_class)->constructed (object);
 
   g_assert (self->session != NULL);
+  nymph_remember_row_set_session (self->remember_row, self->session);
+  nymph_remember_row_set_session (self->file_remember_row, self->session);
   adw_window_title_set_title (self->window_title, get_title (self));
   gtk_window_set_title (GTK_WINDOW (self), get_title (self));
   if (self->mode == NYMPH_ONBOARDING_MODE_CREATE || self->mode == NYMPH_ONBOARDING_MODE_ADD_NEW)
@@ -1038,6 +971,7 @@ nymph_onboarding_window_class_init (NymphOnboardingWindowClass *klass)
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (NYMPH_TYPE_REMEMBER_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nymph/Nymph/nymph-onboarding-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, back_button);
@@ -1060,6 +994,8 @@ nymph_onboarding_window_class_init (NymphOnboardingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, strength_label);
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, match_label);
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, password_error_label);
+  gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, remember_row);
+  gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, file_remember_row);
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, NymphOnboardingWindow, progress_spinner);
@@ -1086,9 +1022,7 @@ nymph_onboarding_window_init (NymphOnboardingWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_LOW, 1);
-  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_HIGH, 3);
-  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_FULL, 4);
+  nymph_password_strength_init_bar (self->strength_bar);
   g_signal_connect_object (gtk_text_view_get_buffer (self->phrase_view), "changed",
                            G_CALLBACK (on_phrase_changed), self, G_CONNECT_SWAPPED);
 }

@@ -6,6 +6,7 @@
 
 #include "nymph-account.h"
 #include "nymph-onboarding-window.h"
+#include "nymph-remember-row.h"
 #include "nymph-window.h"
 
 /*
@@ -25,6 +26,7 @@ struct _NymphWalletPage
   GtkLabel           *unlock_error_label;
   GtkSpinner         *unlock_spinner;
   GtkButton          *unlock_button;
+  NymphRememberRow   *remember_row;
   AdwStatusPage      *account_status_page;
   GtkLabel           *address_label;
   AdwComboRow        *account_combo_row;
@@ -107,6 +109,8 @@ update_busy (NymphWalletPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->unlock_spinner), unlocking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_password_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->remember_row),
+                            !busy && nymph_wallet_session_get_keyring_available (self->session));
 }
 
 /* Only the unlock screen shows the session's error in place; other screens show their own. */
@@ -185,15 +189,21 @@ on_unlock_done (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(NymphWalletPage) self = user_data;
+  NymphWalletSession *session = NYMPH_WALLET_SESSION (source);
   g_autoptr(GError) error = NULL;
+  GtkWindow *window = get_parent_window (self);
 
   /* The session keeps the message for the screen; a wrong password is no failure of ours. */
-  if (!nymph_wallet_session_unlock_finish (NYMPH_WALLET_SESSION (source), result, &error))
+  if (!nymph_wallet_session_unlock_finish (session, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
           && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
         gtk_widget_grab_focus (GTK_WIDGET (self->unlock_password_row));
     }
+  /* Unlocked, but the keyring refused the password: the unlock screen is gone, so say it here. */
+  else if (nymph_wallet_session_get_error_message (session) != NULL && NYMPH_IS_WINDOW (window))
+    nymph_window_add_toast (NYMPH_WINDOW (window),
+                            adw_toast_new (nymph_wallet_session_get_error_message (session)));
 }
 
 static void
@@ -221,6 +231,7 @@ nymph_wallet_page_set_session (NymphWalletPage    *self,
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  nymph_remember_row_set_session (self->remember_row, session);
   if (session != NULL)
     {
       g_signal_connect_object (session, "notify", G_CALLBACK (on_session_notify), self, G_CONNECT_SWAPPED);
@@ -356,6 +367,7 @@ nymph_wallet_page_class_init (NymphWalletPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NYMPH_TYPE_ACCOUNT);
+  g_type_ensure (NYMPH_TYPE_REMEMBER_ROW);
 
   /* One child that fills the page, as in an AdwBin, but disposed with the template. */
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -366,6 +378,7 @@ nymph_wallet_page_class_init (NymphWalletPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, unlock_error_label);
   gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, unlock_spinner);
   gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, unlock_button);
+  gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, remember_row);
   gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, account_status_page);
   gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, address_label);
   gtk_widget_class_bind_template_child (widget_class, NymphWalletPage, account_combo_row);

@@ -13,6 +13,7 @@
 
 #include "crypto/nyx-address.h"
 #include "crypto/nyx-secret.h"
+#include "keyring/nyx-keyring.h"
 #include "nymph-account.h"
 #include "vault/nyx-vault.h"
 
@@ -27,6 +28,11 @@
  * Passwords and mnemonics are copied into sodium_malloc() memory for the worker and wiped
  * when the work is freed. The session does not keep the password: the addresses of all
  * accounts are derived once, in the unlock worker, while the password is at hand.
+ *
+ * "Remember password" keeps the password in the desktop's Secret Service (nyx-keyring). The
+ * worker that has just opened the vault with a password stores it there, so only a password
+ * that works is ever remembered; nymph_wallet_session_start_async() looks it up at start
+ * and unlocks with it, and a remembered password that no longer opens the vault is forgotten.
  */
 
 /* A vault file bigger than this is not a saved-wallet.json; nym-wallet's are a few KiB. */
@@ -53,6 +59,8 @@ struct _NymphWalletSession
   char             *error_message;
   NymphWalletState  state;
   gboolean          busy;
+  gboolean          keyring_available;
+  gboolean          remember_password;
   /* Bumped by lock(): a worker that finishes after it belongs to a session that no longer exists. */
   guint             generation;
 };
@@ -68,6 +76,8 @@ enum {
   PROP_ACCOUNTS,
   PROP_SELECTED_ACCOUNT,
   PROP_ADDRESS,
+  PROP_KEYRING_AVAILABLE,
+  PROP_REMEMBER_PASSWORD,
   N_PROPS
 };
 
@@ -82,6 +92,7 @@ typedef enum
   OPERATION_RENAME,
   OPERATION_REMOVE,
   OPERATION_REVEAL,
+  OPERATION_CHANGE_PASSWORD,
 } Operation;
 
 /* What one worker needs and what it hands back; secrets are in sodium_malloc() memory. */
@@ -92,6 +103,7 @@ typedef struct
   char       *vault_path;
   char       *source_path;
   char       *password;     /* sodium_malloc() */
+  char       *new_password; /* sodium_malloc() */
   char       *mnemonic;     /* sodium_malloc() */
   char       *name;
   char       *new_name;
@@ -100,6 +112,10 @@ typedef struct
   char       *revealed;     /* out, sodium_malloc() */
   gboolean    removed;      /* out: the last account went, and the file with it */
   gboolean    file_written; /* out: a vault file exists now, even if the work failed later */
+  gboolean    remember;     /* in: keep the password that worked in the keyring */
+  gboolean    remembered;   /* in: the password came from the keyring */
+  gboolean    forgotten;    /* out: the remembered password did not open the vault and was removed */
+  char       *keyring_error; /* out: the work succeeded, but the keyring could not be updated */
 } Work;
 
 static void
@@ -108,7 +124,9 @@ work_free (Work *work)
   g_free (work->vault_path);
   g_free (work->source_path);
   nyx_secret_free (work->password);
+  nyx_secret_free (work->new_password);
   nyx_secret_free (work->mnemonic);
+  g_free (work->keyring_error);
   g_free (work->name);
   g_free (work->new_name);
   g_clear_object (&work->vault);
@@ -474,6 +492,20 @@ import_file (Work     *work,
   return nyx_vault_open (work->vault_path, NULL, work->password, error);
 }
 
+/* Keeps @password for the next start. A failure does not undo the work that succeeded; it is
+ * reported, and an older remembered password, which may be stale now, is removed. */
+static void
+remember_in_keyring (Work       *work,
+                     const char *password)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (nyx_keyring_store_password (work->vault_path, password, NULL, &error))
+    return;
+  work->keyring_error = g_strdup (error->message);
+  nyx_keyring_clear_password (work->vault_path, NULL, NULL);
+}
+
 static gboolean
 run_work (GTask         *task,
           Work          *work,
@@ -492,9 +524,20 @@ run_work (GTask         *task,
       break;
 
     case OPERATION_UNLOCK:
-      work->vault = nyx_vault_open (work->vault_path, NULL, work->password, error);
-      if (work->vault == NULL)
-        return FALSE;
+      {
+        GError *open_error = NULL;
+
+        work->vault = nyx_vault_open (work->vault_path, NULL, work->password, &open_error);
+        if (work->vault == NULL)
+          {
+            /* A remembered password that no longer opens the vault (it was changed elsewhere,
+             * or the file was replaced) would fail at every start: forget it. */
+            if (work->remembered && g_error_matches (open_error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_WRONG_PASSWORD))
+              work->forgotten = nyx_keyring_clear_password (work->vault_path, NULL, NULL);
+            g_propagate_error (error, open_error);
+            return FALSE;
+          }
+      }
       break;
 
     case OPERATION_IMPORT:
@@ -529,6 +572,14 @@ run_work (GTask         *task,
       work->revealed = nyx_vault_reveal_mnemonic (work->vault, work->name, work->password, error);
       return work->revealed != NULL;
 
+    case OPERATION_CHANGE_PASSWORD:
+      /* The vault checks the current password first and writes nothing when it is wrong. */
+      if (!nyx_vault_change_password (work->vault, work->password, work->new_password, error))
+        return FALSE;
+      if (work->remember)
+        remember_in_keyring (work, work->new_password);
+      return TRUE;
+
     default:
       g_assert_not_reached ();
     }
@@ -537,7 +588,11 @@ run_work (GTask         *task,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   work->accounts = derive_accounts (work->vault, work->password, error);
-  return work->accounts != NULL;
+  if (work->accounts == NULL)
+    return FALSE;
+  if (work->remember && !work->remembered)
+    remember_in_keyring (work, work->password);
+  return TRUE;
 }
 
 static void
@@ -659,6 +714,37 @@ finish_change (NymphWalletSession *self,
 }
 
 static void
+set_remember (NymphWalletSession *self,
+              gboolean            remember)
+{
+  if (self->remember_password == remember)
+    return;
+  self->remember_password = remember;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER_PASSWORD]);
+}
+
+/* What the worker did to the keyring shows in the switch and, if it failed, in the message. */
+static void
+apply_keyring_outcome (NymphWalletSession *self,
+                       Work               *work)
+{
+  if (work->forgotten)
+    {
+      set_remember (self, FALSE);
+      set_error_message (self, _("The remembered password no longer opens the wallet, so it was forgotten. "
+                                 "Enter the password."));
+    }
+  else if (work->keyring_error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The password could not be remembered: %s"),
+                                                  work->keyring_error);
+
+      set_remember (self, FALSE);
+      set_error_message (self, message);
+    }
+}
+
+static void
 on_work_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -702,6 +788,7 @@ on_work_done (GObject      *source,
       finish_change (self, work, ok, error);
       break;
     }
+  apply_keyring_outcome (self, work);
 
   if (ok)
     g_task_return_boolean (outer, TRUE);
@@ -769,6 +856,7 @@ start_work (NymphWalletSession  *self,
 
   work->generation = self->generation;
   work->vault_path = g_strdup (self->vault_path);
+  work->remember = self->remember_password && self->keyring_available;
   if (self->vault != NULL)
     work->vault = g_object_ref (self->vault);
 
@@ -1039,6 +1127,251 @@ nymph_wallet_session_reveal_mnemonic_finish (NymphWalletSession  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/*
+ * Re-encrypts the vault under @new_password after checking @current_password; a wrong
+ * current password leaves the file untouched (NYX_VAULT_ERROR_WRONG_PASSWORD). A remembered
+ * password is replaced by the new one.
+ */
+void
+nymph_wallet_session_change_password_async (NymphWalletSession  *self,
+                                            const char          *current_password,
+                                            const char          *new_password,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  Work *work;
+
+  g_return_if_fail (NYMPH_IS_WALLET_SESSION (self));
+  g_return_if_fail (current_password != NULL && new_password != NULL);
+
+  work = work_new (OPERATION_CHANGE_PASSWORD, current_password, NULL);
+  work->new_password = nyx_secret_strndup (new_password, strlen (new_password));
+  if (work->new_password == NULL)
+    {
+      nyx_secret_free (work->password);
+      work->password = NULL;
+    }
+  if (check_secrets (self, work, current_password, NULL, nymph_wallet_session_change_password_async,
+                     callback, user_data))
+    start_work (self, work, NYMPH_WALLET_STATE_UNLOCKED, nymph_wallet_session_change_password_async,
+                cancellable, callback, user_data);
+}
+
+gboolean
+nymph_wallet_session_change_password_finish (NymphWalletSession  *self,
+                                             GAsyncResult        *result,
+                                             GError             **error)
+{
+  return finish_boolean (self, result, nymph_wallet_session_change_password_async, error);
+}
+
+/* Remember password --------------------------------------------------------------------- */
+
+gboolean
+nymph_wallet_session_get_keyring_available (NymphWalletSession *self)
+{
+  g_return_val_if_fail (NYMPH_IS_WALLET_SESSION (self), FALSE);
+
+  return self->keyring_available;
+}
+
+gboolean
+nymph_wallet_session_get_remember_password (NymphWalletSession *self)
+{
+  g_return_val_if_fail (NYMPH_IS_WALLET_SESSION (self), FALSE);
+
+  return self->remember_password;
+}
+
+static void
+clear_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (nyx_keyring_clear_password (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  NymphWalletSession *self = NYMPH_WALLET_SESSION (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The remembered password could not be forgotten: %s"),
+                                                  error->message);
+
+      set_error_message (self, message);
+    }
+}
+
+/*
+ * Turning it on takes effect at the next unlock (or create, import, password change), which
+ * stores the password that worked; turning it off forgets the stored password at once.
+ * Without a Secret Service it stays off.
+ */
+void
+nymph_wallet_session_set_remember_password (NymphWalletSession *self,
+                                            gboolean            remember)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (NYMPH_IS_WALLET_SESSION (self));
+
+  remember = remember && self->keyring_available;
+  if (self->remember_password == remember)
+    return;
+  set_remember (self, remember);
+  if (remember)
+    return;
+  task = g_task_new (self, NULL, on_cleared, NULL);
+  g_task_set_source_tag (task, nymph_wallet_session_set_remember_password);
+  g_task_set_task_data (task, g_strdup (self->vault_path), g_free);
+  g_task_run_in_thread (task, clear_thread);
+}
+
+static void
+set_keyring_available (NymphWalletSession *self,
+                       gboolean            available)
+{
+  if (self->keyring_available == available)
+    return;
+  self->keyring_available = available;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_AVAILABLE]);
+  if (!available)
+    set_remember (self, FALSE);
+}
+
+/* Whether the start may still unlock: nobody locked, unlocked or began anything meanwhile. */
+static gboolean
+start_is_current (NymphWalletSession *self,
+                  GTask              *task)
+{
+  return GPOINTER_TO_UINT (g_task_get_task_data (task)) == self->generation
+         && self->state == NYMPH_WALLET_STATE_LOCKED && !self->busy;
+}
+
+static void
+on_start_unlocked (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (finish_boolean (NYMPH_WALLET_SESSION (source), result, nymph_wallet_session_start_async, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_start_looked_up (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NymphWalletSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  char *password = nyx_keyring_lookup_password_finish (result, &error);
+  Work *work;
+
+  if (password == NULL)
+    {
+      /* Nothing remembered is no error: the unlock screen simply stays. */
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("The remembered password could not be read: %s"),
+                                                      error->message);
+
+          if (start_is_current (self, task))
+            set_error_message (self, message);
+          g_task_return_error (task, error);
+        }
+      else
+        g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  set_remember (self, TRUE);
+  if (!start_is_current (self, task))
+    {
+      nyx_secret_free (password);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  work = work_new (OPERATION_UNLOCK, password, NULL);
+  nyx_secret_free (password);
+  work->remembered = TRUE;
+  /* Whichever of the two reports, on_start_unlocked() gets this reference. */
+  if (check_secrets (self, work, "", NULL, nymph_wallet_session_start_async, on_start_unlocked, task))
+    start_work (self, work, NYMPH_WALLET_STATE_LOCKED, nymph_wallet_session_start_async,
+                g_task_get_cancellable (task), on_start_unlocked, task);
+  (void) g_steal_pointer (&task);
+}
+
+static void
+on_start_probed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NymphWalletSession *self = g_task_get_source_object (task);
+
+  set_keyring_available (self, nyx_keyring_is_available_finish (result));
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!self->keyring_available || !start_is_current (self, task))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  nyx_keyring_lookup_password_async (self->vault_path, g_task_get_cancellable (task),
+                                     on_start_looked_up, g_steal_pointer (&task));
+}
+
+/*
+ * What the app does once at start: look for a Secret Service (which makes the "Remember
+ * password" switches usable) and, if the wallet is locked and its password is remembered
+ * there, unlock with it in a worker. Returns TRUE if it unlocked the wallet; FALSE without
+ * an error if there was nothing to do (no keyring, no wallet, nothing remembered, or the
+ * user was quicker); FALSE with an error if the remembered password failed, in which case
+ * the unlock screen shows why.
+ */
+void
+nymph_wallet_session_start_async (NymphWalletSession  *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (NYMPH_IS_WALLET_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nymph_wallet_session_start_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (self->generation), NULL);
+  nyx_keyring_is_available_async (cancellable, on_start_probed, task);
+}
+
+gboolean
+nymph_wallet_session_start_finish (NymphWalletSession  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  return finish_boolean (self, result, nymph_wallet_session_start_async, error);
+}
+
 /* GObject --------------------------------------------------------------------------------- */
 
 static void
@@ -1116,6 +1449,14 @@ nymph_wallet_session_get_property (GObject    *object,
       g_value_set_string (value, nymph_wallet_session_get_address (self));
       break;
 
+    case PROP_KEYRING_AVAILABLE:
+      g_value_set_boolean (value, self->keyring_available);
+      break;
+
+    case PROP_REMEMBER_PASSWORD:
+      g_value_set_boolean (value, self->remember_password);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1137,6 +1478,10 @@ nymph_wallet_session_set_property (GObject      *object,
 
     case PROP_SELECTED_ACCOUNT:
       nymph_wallet_session_set_selected_account (self, g_value_get_string (value));
+      break;
+
+    case PROP_REMEMBER_PASSWORD:
+      nymph_wallet_session_set_remember_password (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1178,6 +1523,14 @@ nymph_wallet_session_class_init (NymphWalletSessionClass *klass)
   properties[PROP_ADDRESS] =
     g_param_spec_string ("address", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* Whether a Secret Service runs; known after nymph_wallet_session_start_async(). */
+  properties[PROP_KEYRING_AVAILABLE] =
+    g_param_spec_boolean ("keyring-available", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The "Remember password" switch; see nymph_wallet_session_set_remember_password(). */
+  properties[PROP_REMEMBER_PASSWORD] =
+    g_param_spec_boolean ("remember-password", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

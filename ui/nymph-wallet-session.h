@@ -95,5 +95,26 @@ void                nymph_wallet_session_reveal_mnemonic_async  (NymphWalletSess
 char               *nymph_wallet_session_reveal_mnemonic_finish (NymphWalletSession  *self,
                                                                  GAsyncResult        *result,
                                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void                nymph_wallet_session_change_password_async  (NymphWalletSession  *self,
+                                                                 const char          *current_password,
+                                                                 const char          *new_password,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean            nymph_wallet_session_change_password_finish (NymphWalletSession  *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
+
+gboolean            nymph_wallet_session_get_keyring_available  (NymphWalletSession  *self);
+gboolean            nymph_wallet_session_get_remember_password  (NymphWalletSession  *self);
+void                nymph_wallet_session_set_remember_password  (NymphWalletSession  *self,
+                                                                 gboolean             remember);
+void                nymph_wallet_session_start_async            (NymphWalletSession  *self,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean            nymph_wallet_session_start_finish           (NymphWalletSession  *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
 
 G_END_DECLS

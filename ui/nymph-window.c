@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "nymph-accounts-window.h"
+#include "nymph-change-password-window.h"
 #include "nymph-privacy-page.h"
 #include "nymph-staking-page.h"
 #include "nymph-wallet-page.h"
@@ -98,6 +99,7 @@ update_wallet_actions (NymphWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", unlocked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", unlocked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-password", unlocked);
 }
 
 /* Lock clears the decrypted vault from memory; the Wallet view returns to the unlock screen. */
@@ -124,6 +126,20 @@ accounts_action (GtkWidget  *widget,
     return;
   accounts = nymph_accounts_window_new (GTK_WINDOW (self), self->session);
   gtk_window_present (GTK_WINDOW (accounts));
+}
+
+static void
+change_password_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  NymphWindow *self = NYMPH_WINDOW (widget);
+  NymphChangePasswordWindow *dialog;
+
+  if (self->session == NULL || nymph_wallet_session_get_state (self->session) != NYMPH_WALLET_STATE_UNLOCKED)
+    return;
+  dialog = nymph_change_password_window_new (GTK_WINDOW (self), self->session);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /*
@@ -335,6 +351,7 @@ nymph_window_class_init (NymphWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_install_action (widget_class, "win.accounts", NULL, accounts_action);
+  gtk_widget_class_install_action (widget_class, "win.change-password", NULL, change_password_action);
 }
 
 static void
@@ -345,4 +362,5 @@ nymph_window_init (NymphWindow *self)
   self->settings = g_settings_new (APPLICATION_ID);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-password", FALSE);
 }

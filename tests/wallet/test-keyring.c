@@ -185,6 +185,18 @@ test_invalid_item (Fixture       *fixture,
   g_assert_null (password);
 }
 
+/* The daemon this test started owns the Secret Service name; both forms of the check see it. */
+static void
+test_available (void)
+{
+  GAsyncResult *result = NULL;
+
+  g_assert_true (nyx_keyring_is_available (NULL));
+  nyx_keyring_is_available_async (NULL, async_done, &result);
+  g_assert_true (nyx_keyring_is_available_finish (wait_for (&result)));
+  g_clear_object (&result);
+}
+
 /* With no Secret Service on the bus, every call fails with UNAVAILABLE instead of hanging or crashing. */
 static void
 test_unavailable (void)
@@ -201,6 +213,7 @@ test_unavailable (void)
       g_clear_error (&error);
       g_assert_false (nyx_keyring_store_password ("/tmp/x.json", "pw", NULL, &error));
       g_assert_error (error, NYX_KEYRING_ERROR, NYX_KEYRING_ERROR_UNAVAILABLE);
+      g_assert_false (nyx_keyring_is_available (NULL));
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -356,6 +369,7 @@ main (int argc, char *argv[])
   g_test_add ("/keyring/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/keyring/unlock-vault", Fixture, NULL, fixture_set_up, test_unlock_vault, fixture_tear_down);
   g_test_add ("/keyring/invalid-item", Fixture, NULL, fixture_set_up, test_invalid_item, fixture_tear_down);
+  g_test_add_func ("/keyring/available", test_available);
   g_test_add_func ("/keyring/unavailable", test_unavailable);
 
   if (is_subprocess)

@@ -253,3 +253,52 @@ nyx_keyring_clear_password (const char    *vault_path,
     }
   return TRUE;
 }
+
+gboolean
+nyx_keyring_is_available (GCancellable *cancellable)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, cancellable, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  if (bus == NULL)
+    return FALSE;
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                       -1, cancellable, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+static void
+is_available_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_task_return_boolean (task, nyx_keyring_is_available (cancellable));
+}
+
+void
+nyx_keyring_is_available_async (GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, nyx_keyring_is_available_async);
+  g_task_run_in_thread (task, is_available_thread);
+}
+
+/* FALSE also when the check was cancelled. */
+gboolean
+nyx_keyring_is_available_finish (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == nyx_keyring_is_available_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}

@@ -46,4 +46,15 @@ gboolean nyx_keyring_clear_password        (const char          *vault_path,
                                             GCancellable        *cancellable,
                                             GError             **error);
 
+/*
+ * Whether a Secret Service runs on the session bus now. Only a running one counts: D-Bus could
+ * start gnome-keyring on demand, but it would then create a keyring the user never set up.
+ * The check never fails; no session bus means no Secret Service.
+ */
+gboolean nyx_keyring_is_available          (GCancellable        *cancellable);
+void     nyx_keyring_is_available_async    (GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean nyx_keyring_is_available_finish   (GAsyncResult        *result);
+
 G_END_DECLS
