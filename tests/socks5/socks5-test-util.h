@@ -413,16 +413,19 @@ socks_test_child_reader (gpointer user_data)
     }
 }
 
-/* Spawns @argv with @env (NULL: inherit) and stderr to the test's stderr. */
+/* Spawns @argv with @env (NULL: inherit) and stderr to @stderr_path (NULL: the test's stderr). */
 static inline SocksTestChild *
-socks_test_child_spawn (const char *name,
-                        const char * const *argv,
-                        const char * const *env)
+socks_test_child_spawn_full (const char         *name,
+                             const char * const *argv,
+                             const char * const *env,
+                             const char         *stderr_path)
 {
   SocksTestChild *self = g_new0 (SocksTestChild, 1);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
 
+  if (stderr_path != NULL)
+    g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
   if (env != NULL)
     g_subprocess_launcher_set_environ (launcher, (char **) env);
   self->name = g_strdup (name);
@@ -434,6 +437,14 @@ socks_test_child_spawn (const char *name,
   self->stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
   self->reader = g_thread_new (name, socks_test_child_reader, self);
   return self;
+}
+
+static inline SocksTestChild *
+socks_test_child_spawn (const char         *name,
+                        const char * const *argv,
+                        const char * const *env)
+{
+  return socks_test_child_spawn_full (name, argv, env, NULL);
 }
 
 /*
@@ -521,6 +532,7 @@ typedef struct
 {
   char           *dir;
   SocksTestChild *child;
+  char           *stderr_path;    /* where its counters go when it stops */
   char           *json_path;
   char           *nym_api;
   char           *exit_address;   /* network_requester_address of the exit gateway, or NULL */
@@ -575,8 +587,9 @@ socks_test_localnet_start (const char *localnet_path,
   JsonArray *nodes;
 
   self->dir = g_build_filename (dir, "localnet", NULL);
+  self->stderr_path = g_build_filename (dir, "localnet.stderr", NULL);
   argv[3] = self->dir;
-  self->child = socks_test_child_spawn ("nymph-localnet", argv, NULL);
+  self->child = socks_test_child_spawn_full ("nymph-localnet", argv, NULL, self->stderr_path);
   line = socks_test_child_wait_line (self->child, "nymph-localnet: ready ", NULL, SOCKS_TEST_GUARD_S);
   g_assert_nonnull (line);
   self->json_path = g_strdup (line + strlen ("nymph-localnet: ready "));
@@ -599,14 +612,63 @@ socks_test_localnet_start (const char *localnet_path,
   return self;
 }
 
+/*
+ * Stops the localnet with SIGTERM, which must end it cleanly (status 0), and returns what it
+ * wrote on stderr: its messages and every node's counters, the exit's among them.
+ */
+static inline char *
+socks_test_localnet_stop (SocksTestLocalnet *self)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (self->child);
+  socks_test_child_stop (self->child, SIGTERM);
+  g_assert_true (g_subprocess_get_if_exited (self->child->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (self->child->process), ==, 0);
+  g_clear_pointer (&self->child, socks_test_child_free);
+  if (!g_file_get_contents (self->stderr_path, &err, NULL, NULL))
+    err = g_strdup ("");
+  if (g_test_initialized ())
+    g_test_message ("nymph-localnet stderr:\n%s", err);
+  return g_steal_pointer (&err);
+}
+
+/* The counters the localnet printed for @node ("exit", "gateway-1", ...) in @stderr_text. */
+static inline char *
+socks_test_localnet_counters (const char *stderr_text,
+                              const char *node)
+{
+  g_autofree char *prefix = g_strdup_printf ("nymph-localnet: %s ", node);
+  g_auto (GStrv) lines = g_strsplit (stderr_text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i] + strlen (prefix));
+  return NULL;
+}
+
+/* The value of counter @name in a counters line ("a=1 b=2"), or -1. */
+static inline gint64
+socks_test_counter (const char *counters,
+                    const char *name)
+{
+  g_auto (GStrv) fields = g_strsplit (counters != NULL ? counters : "", " ", -1);
+  size_t len = strlen (name);
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    if (strncmp (fields[i], name, len) == 0 && fields[i][len] == '=')
+      return g_ascii_strtoll (fields[i] + len + 1, NULL, 10);
+  return -1;
+}
+
 static inline void
 socks_test_localnet_free (SocksTestLocalnet *self)
 {
   if (self == NULL)
     return;
   if (self->child != NULL)
-    socks_test_child_stop (self->child, SIGTERM);
-  socks_test_child_free (self->child);
+    g_free (socks_test_localnet_stop (self));
+  g_free (self->stderr_path);
   g_free (self->dir);
   g_free (self->json_path);
   g_free (self->nym_api);
@@ -707,14 +769,24 @@ socks_test_client_start (const char        *cli_path,
   return self;
 }
 
+/* SIGTERM must end the client cleanly, with status 0, like Ctrl-C does for a user. */
+static inline void
+socks_test_client_stop (SocksTestClient *self)
+{
+  g_assert_nonnull (self->child);
+  socks_test_child_stop (self->child, SIGTERM);
+  g_assert_true (g_subprocess_get_if_exited (self->child->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (self->child->process), ==, 0);
+  g_clear_pointer (&self->child, socks_test_child_free);
+}
+
 static inline void
 socks_test_client_free (SocksTestClient *self)
 {
   if (self == NULL)
     return;
   if (self->child != NULL)
-    socks_test_child_stop (self->child, SIGTERM);
-  socks_test_child_free (self->child);
+    socks_test_client_stop (self);
   g_free (self->data_dir);
   g_free (self->proxy);
   g_free (self);

@@ -170,6 +170,17 @@ test_proxied_names (Fixture       *fixture,
   }
   g_assert_cmpint (g_atomic_int_get (&http->requests) + g_atomic_int_get (&http->errors), ==, requests_before);
 
+  /* The exit refused the made-up name itself (its resolver failed) and said so. */
+  socks_test_client_stop (client);
+  {
+    g_autofree char *localnet_err = socks_test_localnet_stop (localnet);
+    g_autofree char *exit_counters = socks_test_localnet_counters (localnet_err, "exit");
+
+    g_assert_nonnull (exit_counters);
+    g_assert_cmpint (socks_test_counter (exit_counters, "connections-refused"), ==, 1);
+    g_assert_cmpint (socks_test_counter (exit_counters, "connections-opened"), ==, 1);
+  }
+
   log = read_log (fixture->log_path);
   g_test_message ("shim log of the client: %s", log);
   g_assert_true (g_str_has_prefix (log, "loaded getaddrinfo-count\n"));
