@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the localnet network requester (LocalnetExit) in an in-process localnet: a client runtime sends NR requests by hand to local TCP servers through it. */
+#include <signal.h>
 #include <string.h>
 #include <sodium.h>
 #include <json-glib/json-glib.h>
@@ -1003,11 +1004,18 @@ test_queries (Fixture       *fixture,
                      g_bytes_get_data (json, NULL), g_bytes_get_size (json));
   }
 
+  /* A Legacy query is answered in the versioned form: the real one's [3][3]… for it cannot
+   * be decoded. */
+  send_request (fixture, nym_nr_request_new_query (NYM_NR_VERSION_INIT_LEGACY, NYM_NR_QUERY_OPEN_PROXY), true);
+  response = wait_other (fixture, 6);
+  g_assert_cmpint (response->kind, ==, NYM_NR_RESPONSE_QUERY);
+  g_assert_true (versions_equal (response->version, NYM_NR_VERSION_INIT_VERSIONED));
+
   /* Without reply SURBs there is no way back: nothing is answered. */
   send_request (fixture, nym_nr_request_new_query (NYM_NR_VERSION_INIT_VERSIONED, NYM_NR_QUERY_OPEN_PROXY), false);
-  WAIT_UNTIL (localnet_test_get_u64 (fixture->exit, "requests") == 7);
+  WAIT_UNTIL (localnet_test_get_u64 (fixture->exit, "requests") == 8);
   spin (500);
-  g_assert_cmpuint (fixture->client.others->len, ==, 6);
+  g_assert_cmpuint (fixture->client.others->len, ==, 7);
 }
 
 static void
@@ -1094,6 +1102,115 @@ test_published (Fixture       *fixture,
   g_assert_cmpstr (localnet_exit_get_address (fixture->exit), ==, address);
 }
 
+/* ---- nymph-localnet run -------------------------------------------------------------- */
+
+static char *
+program_path (void)
+{
+  /* G_TEST_BUILT is the build's tests/ or tests/localnet/ folder; the program is in localnet/. */
+  char *path = g_test_build_filename (G_TEST_BUILT, "..", "localnet", "nymph-localnet", NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_free (path);
+      path = g_test_build_filename (G_TEST_BUILT, "..", "..", "localnet", "nymph-localnet", NULL);
+    }
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
+  return path;
+}
+
+/* Runs `nymph-localnet run --dir DIR --zero-delay ARGS…` to its readiness line and returns
+ * the network_requester_address of its exit gateway in localnet.json (NULL if there is
+ * none), then stops it with SIGTERM and hands back what it wrote on stderr. */
+static char *
+run_program (const char  *dir,
+             const char  *extra,
+             char       **err_out)
+{
+  g_autofree char *program = program_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *line = NULL;
+  g_autofree char *json_path = g_build_filename (dir, "localnet.json", NULL);
+  char *address = NULL;
+  JsonArray *nodes;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              program, "run", "--dir", dir, "--zero-delay", extra, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
+  g_assert_cmpstr (line + strlen ("nymph-localnet: ready "), ==, json_path);
+
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  nodes = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "nodes");
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+      if (g_str_equal (json_object_get_string_member (node, "kind"), "gateway")
+          && json_object_get_boolean_member (node, "exit"))
+        address = g_strdup (json_object_get_string_member_with_default (node, "network_requester_address", NULL));
+    }
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err_out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return address;
+}
+
+/* `run` starts the exit by default and publishes it; a second run keeps the address;
+ * --no-exit runs none; a broken --exit-policy stops the program with the file's name. */
+static void
+test_program (void)
+{
+  g_autofree char *dir = localnet_test_mkdtemp ();
+  g_autofree char *ln = g_build_filename (dir, "ln", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *first = run_program (ln, "--gateways=2", &err);
+  g_autofree char *second = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *program = program_path ();
+  g_autofree char *policy = g_build_filename (dir, "policy.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *policy_err = NULL;
+  g_autofree char *exit_dir = NULL;
+  NymRecipient recipient;
+
+  g_assert_nonnull (first);
+  g_assert_true (nym_recipient_parse (first, &recipient, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (err, "nymph-localnet: exit requests=0 connections=0"));
+  exit_dir = g_build_filename (ln, "exit-gateway-2", NULL);
+  g_assert_true (g_file_test (exit_dir, G_FILE_TEST_IS_DIR));
+  g_clear_pointer (&err, g_free);
+
+  second = run_program (ln, "--gateways=2", &err);
+  g_assert_cmpstr (second, ==, first);
+  g_clear_pointer (&err, g_free);
+
+  none = run_program (ln, "--no-exit", &err);
+  g_assert_null (none);
+  g_assert_null (strstr (err, "nymph-localnet: exit"));
+
+  g_assert_true (g_file_set_contents (policy, "accept 127.0.0.1:80\nallow all\n", -1, &error));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              program, "run", "--dir", ln, "--zero-delay", "--exit-policy", policy, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &policy_err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (policy_err, policy));
+  localnet_test_rmdir (dir);
+}
+
 /* Bad input: a missing or broken policy file, a bad URL or gateway, a second start. */
 static void
 test_bad_input (void)
@@ -1155,6 +1272,7 @@ main (int   argc,
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/localnet/exit/bad-input", test_bad_input);
+  g_test_add_func ("/localnet/exit/program", test_program);
   ADD ("/localnet/exit/echo/versioned", test_echo, GINT_TO_POINTER (0));
   ADD ("/localnet/exit/echo/legacy", test_echo, GINT_TO_POINTER (1));
   ADD ("/localnet/exit/remote-close", test_remote_close, NULL);
