@@ -4,6 +4,8 @@
 
 #include "runtime/nym-client.h"
 
+#include "packet/nym-reply-surb.h"
+
 G_DEFINE_QUARK (nym-client-error-quark, nym_client_error)
 
 struct _NymClient
@@ -44,6 +46,7 @@ enum
 enum
 {
   SIGNAL_MESSAGE_RECEIVED,
+  SIGNAL_ANONYMOUS_MESSAGE_RECEIVED,
   N_SIGNALS
 };
 
@@ -109,7 +112,14 @@ on_runtime_event (const NymClientEvent *event,
       set_counter (self, &self->packets_received, event->packets_received, PROP_PACKETS_RECEIVED);
       break;
     case NYM_CLIENT_EVENT_MESSAGE:
-      g_signal_emit (self, signals[SIGNAL_MESSAGE_RECEIVED], 0, event->message);
+      if (event->sender_tag != NULL)
+        {
+          g_autofree char *tag = nym_sender_tag_to_base58 (event->sender_tag);
+
+          g_signal_emit (self, signals[SIGNAL_ANONYMOUS_MESSAGE_RECEIVED], 0, event->message, tag);
+        }
+      else
+        g_signal_emit (self, signals[SIGNAL_MESSAGE_RECEIVED], 0, event->message);
       break;
     case NYM_CLIENT_EVENT_STOPPED:
       break;
@@ -182,6 +192,57 @@ nym_client_send_message (NymClient   *self,
   if (!nym_recipient_parse (recipient, &parsed, error))
     return false;
   nym_client_runtime_send (self->runtime, &parsed, data);
+  return true;
+}
+
+bool
+nym_client_send_anonymous (NymClient   *self,
+                           const char  *recipient,
+                           GBytes      *data,
+                           guint        reply_surbs,
+                           GError     **error)
+{
+  NymRecipient parsed;
+
+  g_return_val_if_fail (NYM_IS_CLIENT (self), false);
+
+  if (self->runtime == NULL)
+    {
+      g_set_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_NOT_RUNNING,
+                   "The mixnet client is not running, so the message cannot be sent");
+      return false;
+    }
+  if (reply_surbs == 0)
+    {
+      g_set_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_INVALID,
+                   "An anonymous message needs at least one reply SURB, got 0");
+      return false;
+    }
+  if (!nym_recipient_parse (recipient, &parsed, error))
+    return false;
+  nym_client_runtime_send_anonymous (self->runtime, &parsed, data, reply_surbs);
+  return true;
+}
+
+bool
+nym_client_reply (NymClient   *self,
+                  const char  *sender_tag,
+                  GBytes      *data,
+                  GError     **error)
+{
+  uint8_t tag[NYM_SENDER_TAG_LEN];
+
+  g_return_val_if_fail (NYM_IS_CLIENT (self), false);
+
+  if (self->runtime == NULL)
+    {
+      g_set_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_NOT_RUNNING,
+                   "The mixnet client is not running, so the reply cannot be sent");
+      return false;
+    }
+  if (!nym_sender_tag_from_base58 (sender_tag, tag, error))
+    return false;
+  nym_client_runtime_reply (self->runtime, tag, data);
   return true;
 }
 
@@ -354,6 +415,9 @@ nym_client_class_init (NymClientClass *klass)
   signals[SIGNAL_MESSAGE_RECEIVED] =
     g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_ANONYMOUS_MESSAGE_RECEIVED] =
+    g_signal_new ("anonymous-message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_BYTES, G_TYPE_STRING);
 }
 
 static void

@@ -16,6 +16,7 @@ typedef enum
   NYM_CLIENT_ERROR_RUNNING,      /* start while a runtime is already running */
   NYM_CLIENT_ERROR_NOT_RUNNING,  /* send while no runtime is running */
   NYM_CLIENT_ERROR_CONFIG,       /* the configuration lacks something it needs */
+  NYM_CLIENT_ERROR_INVALID,      /* an argument out of range (no reply SURBs for an anonymous message) */
 } NymClientError;
 
 GQuark nym_client_error_quark (void);
@@ -28,7 +29,9 @@ GQuark nym_client_error_quark (void);
  * Properties (read-only): "state" (NymClientState), "error-message", "gateway" (base58
  * identity), "address" (our Recipient), "bytes-sent", "bytes-received", "packets-sent",
  * "packets-received", "socks-address" (the SOCKS5 proxy's "127.0.0.1:PORT" while it accepts
- * connections, else NULL). Signal "message-received" (GBytes *data) for every complete message.
+ * connections, else NULL). Signal "message-received" (GBytes *data) for every complete message that carries
+ * no sender tag, "anonymous-message-received" (GBytes *data, const char *sender_tag in
+ * base58) for every one that does (its sender attached reply SURBs).
  */
 #define NYM_TYPE_CLIENT (nym_client_get_type ())
 
@@ -44,6 +47,18 @@ void            nym_client_stop                 (NymClient                    *s
 /* Queues data for recipient (a Recipient text); fails for a bad address or when stopped. */
 bool            nym_client_send_message         (NymClient                    *self,
                                                  const char                   *recipient,
+                                                 GBytes                       *data,
+                                                 GError                      **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Queues data for recipient as an anonymous message with reply_surbs (at least 1) reply SURBs. */
+bool            nym_client_send_anonymous       (NymClient                    *self,
+                                                 const char                   *recipient,
+                                                 GBytes                       *data,
+                                                 guint                         reply_surbs,
+                                                 GError                      **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Answers the anonymous sender with sender_tag (base58) through its reply SURBs; fails for
+ * a malformed tag (an unknown one is reported as the runtime's error message). */
+bool            nym_client_reply                (NymClient                    *self,
+                                                 const char                   *sender_tag,
                                                  GBytes                       *data,
                                                  GError                      **error) G_GNUC_WARN_UNUSED_RESULT;
 void            nym_client_set_cover_traffic    (NymClient                    *self,

@@ -10,7 +10,9 @@
 #include "nym-api/localnet-nym-api.h"
 #include "packet/nym-fragment.h"
 #include "packet/nym-message.h"
+#include "packet/nym-reply-surb.h"
 #include "runtime/nym-client.h"
+#include "runtime/nym-client-runtime-private.h"
 
 #define WAIT_SECONDS 60
 
@@ -33,7 +35,9 @@ typedef struct
   NymClient *client;
   char      *data_dir;
   GPtrArray *states;    /* state nicks in the order notified */
-  GPtrArray *messages;  /* GBytes */
+  GPtrArray *messages;  /* GBytes without a sender tag */
+  GPtrArray *anonymous; /* GBytes with a sender tag */
+  GPtrArray *tags;      /* the base58 tag of each of those */
 } Peer;
 
 static gboolean
@@ -258,6 +262,16 @@ on_message (NymClient *client,
 }
 
 static void
+on_anonymous_message (NymClient  *client,
+                      GBytes     *data,
+                      const char *tag,
+                      Peer       *peer)
+{
+  g_ptr_array_add (peer->anonymous, g_bytes_ref (data));
+  g_ptr_array_add (peer->tags, g_strdup (tag));
+}
+
+static void
 peer_init (Peer       *peer,
            Fixture    *fixture,
            const char *name)
@@ -266,8 +280,11 @@ peer_init (Peer       *peer,
   peer->data_dir = g_build_filename (fixture->dir, name, NULL);
   peer->states = g_ptr_array_new_with_free_func (g_free);
   peer->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  peer->anonymous = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  peer->tags = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (peer->client, "notify::state", G_CALLBACK (on_state), peer);
   g_signal_connect (peer->client, "message-received", G_CALLBACK (on_message), peer);
+  g_signal_connect (peer->client, "anonymous-message-received", G_CALLBACK (on_anonymous_message), peer);
 }
 
 static void
@@ -305,6 +322,8 @@ peer_clear (Peer *peer)
   g_assert_finalize_object (g_steal_pointer (&peer->client));
   g_ptr_array_unref (peer->states);
   g_ptr_array_unref (peer->messages);
+  g_ptr_array_unref (peer->anonymous);
+  g_ptr_array_unref (peer->tags);
   g_free (peer->data_dir);
 }
 
@@ -576,6 +595,391 @@ test_cover_traffic (Fixture       *fixture,
   peer_clear (&peer);
 }
 
+/* Anonymous messages (§17, §20). */
+
+static void
+peer_start_with (Peer                   *peer,
+                 Fixture                *fixture,
+                 NymClientRuntimeConfig *config)
+{
+  const char *urls[] = { localnet_nym_api_get_url (fixture->api), NULL };
+  g_autoptr(GError) error = NULL;
+
+  config->data_dir = peer->data_dir;
+  config->nym_api_urls = (char **) urls;
+  config->gateway_timeout_s = 5;
+  g_assert_true (nym_client_start (peer->client, config, &error));
+  g_assert_no_error (error);
+}
+
+static void
+send_anonymous_to (Peer       *from,
+                   const char *address,
+                   GBytes     *data,
+                   guint       reply_surbs)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nym_client_send_anonymous (from->client, address, data, reply_surbs, &error));
+  g_assert_no_error (error);
+}
+
+static void
+reply_to (Peer       *from,
+          const char *tag,
+          GBytes     *data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nym_client_reply (from->client, tag, data, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_bytes_equal (GBytes *got,
+                    GBytes *expected)
+{
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got),
+                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
+/*
+ * From "from" to "to": anonymous messages of 1 B, 2 KB and 100 KB arrive with one sender tag
+ * (the same for every message to that recipient) and are answered through their SURBs with
+ * replies of the same sizes, which arrive as messages without a tag. The 1-byte message
+ * carries the default 10 SURBs, all of which the replier keeps back for requests (§4.1), so
+ * even its reply needs a SurbRequest first; the others carry enough for their replies.
+ */
+static void
+exchange_anonymously (Peer *from,
+                      Peer *to)
+{
+  const size_t sizes[] = { 1, 2048, 100 * 1024 };
+  const guint surbs[] = { NYM_DEFAULT_REPLY_SURBS, 20, 100 };
+  g_autofree char *tag = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) data = random_bytes (sizes[i]);
+      g_autoptr(GBytes) answer = random_bytes (sizes[i]);
+
+      send_anonymous_to (from, nym_client_get_address (to->client), data, surbs[i]);
+      WAIT_UNTIL (to->anonymous->len == i + 1);
+      assert_bytes_equal (g_ptr_array_index (to->anonymous, i), data);
+      if (tag == NULL)
+        tag = g_strdup (g_ptr_array_index (to->tags, i));
+      g_assert_cmpstr (g_ptr_array_index (to->tags, i), ==, tag);
+
+      reply_to (to, tag, answer);
+      WAIT_UNTIL (from->messages->len == i + 1);
+      assert_bytes_equal (g_ptr_array_index (from->messages, i), answer);
+    }
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (from->client))
+              && nym_client_runtime_is_idle (nym_client_get_runtime (to->client)));
+  g_assert_cmpuint (nym_client_runtime_get_queued (nym_client_get_runtime (to->client)), ==, 0);
+  spin (200);
+  g_assert_cmpuint (from->messages->len, ==, G_N_ELEMENTS (sizes));
+  g_assert_cmpuint (to->anonymous->len, ==, G_N_ELEMENTS (sizes));
+  g_assert_cmpstr (nym_client_get_error_message (from->client), ==, NULL);
+  g_assert_cmpstr (nym_client_get_error_message (to->client), ==, NULL);
+}
+
+static void
+test_anonymous_to_self (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  exchange_anonymously (&peer, &peer);
+  /* Only replies came as untagged messages. */
+  g_assert_cmpuint (peer.messages->len, ==, 3);
+  peer_clear (&peer);
+}
+
+static void
+test_anonymous_two_clients (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  Peer alice = { 0 }, bob = { 0 };
+
+  peer_init (&alice, fixture, "alice");
+  peer_init (&bob, fixture, "bob");
+  peer_start (&alice, fixture, true);
+  peer_start (&bob, fixture, true);
+  peer_wait_ready (&alice);
+  peer_wait_ready (&bob);
+  exchange_anonymously (&alice, &bob);
+  g_assert_cmpuint (bob.messages->len, ==, 0);
+  g_assert_cmpuint (alice.anonymous->len, ==, 0);
+  peer_clear (&alice);
+  peer_clear (&bob);
+}
+
+/* §20: a reply far larger than the SURBs held (12, of which 2 are usable) goes out in parts:
+ * the replier asks for more SURBs with one of those kept back, the sender answers with
+ * AdditionalSurbs messages, and the whole reply arrives. Stale waiting is not involved:
+ * everything happens well within the 10 s re-request period. */
+static void
+test_reply_needs_more_surbs (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  Peer alice = { 0 }, bob = { 0 };
+  g_autoptr(GBytes) data = random_bytes (10);
+  g_autoptr(GBytes) answer = random_bytes (100 * 1024);
+  guint64 alice_sent;
+
+  peer_init (&alice, fixture, "alice");
+  peer_init (&bob, fixture, "bob");
+  peer_start (&alice, fixture, true);
+  peer_start (&bob, fixture, true);
+  peer_wait_ready (&alice);
+  peer_wait_ready (&bob);
+  send_anonymous_to (&alice, nym_client_get_address (bob.client), data, 12);
+  WAIT_UNTIL (bob.anonymous->len == 1);
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (alice.client)));
+  WAIT_UNTIL (nym_client_get_packets_sent (alice.client) >= 1);
+  spin (200);
+  alice_sent = nym_client_get_packets_sent (alice.client);
+
+  reply_to (&bob, g_ptr_array_index (bob.tags, 0), answer);
+  WAIT_UNTIL (alice.messages->len == 1);
+  assert_bytes_equal (g_ptr_array_index (alice.messages, 0), answer);
+  /* 64 reply fragments through SURBs alice made later: she sent AdditionalSurbs messages,
+   * far more packets than her first message (the counters reach this thread a moment later). */
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (alice.client))
+              && nym_client_runtime_is_idle (nym_client_get_runtime (bob.client)));
+  WAIT_UNTIL (nym_client_get_packets_sent (alice.client) > alice_sent + 10);
+  g_assert_cmpuint (alice.anonymous->len, ==, 0);
+  g_assert_cmpuint (bob.messages->len, ==, 0);
+  peer_clear (&alice);
+  peer_clear (&bob);
+}
+
+/* Bad input: a reply for a tag nobody sent us is reported as the error message and queues
+ * nothing; a malformed tag and an anonymous message without SURBs are refused at once. */
+static void
+test_reply_unknown_tag (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  g_autoptr(GBytes) data = random_bytes (100);
+  g_autoptr(GError) error = NULL;
+  uint8_t tag[NYM_SENDER_TAG_LEN];
+  g_autofree char *text = NULL;
+  NymClientRuntime *runtime;
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, true);
+  peer_wait_ready (&peer);
+  runtime = nym_client_get_runtime (peer.client);
+  nym_sender_tag_new_random (tag);
+  text = nym_sender_tag_to_base58 (tag);
+  reply_to (&peer, text, data);
+  WAIT_UNTIL (nym_client_get_error_message (peer.client) != NULL);
+  g_assert_nonnull (strstr (nym_client_get_error_message (peer.client), text));
+  g_assert_cmpint (nym_client_get_state (peer.client), ==, NYM_CLIENT_STATE_READY);
+  WAIT_UNTIL (nym_client_runtime_is_idle (runtime));
+  g_assert_cmpuint (nym_client_runtime_get_queued (runtime), ==, 0);
+  g_assert_cmpuint (nym_client_runtime_get_unacked (runtime), ==, 0);
+  spin (200);
+  g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, 0);
+
+  g_assert_false (nym_client_reply (peer.client, "0OIl", data, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (nym_client_send_anonymous (peer.client, nym_client_get_address (peer.client), data, 0, &error));
+  g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (nym_client_send_anonymous (peer.client, "not-an-address", data, 5, &error));
+  g_assert_nonnull (error);
+  spin (200);
+  g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, 0);
+  g_assert_cmpuint (peer.messages->len, ==, 0);
+  g_assert_cmpuint (peer.anonymous->len, ==, 0);
+  peer_clear (&peer);
+}
+
+/* Hooks (nym-client-runtime-private.h), driven on the runtime thread. */
+typedef struct
+{
+  NymClientRuntime *runtime;
+  NymRecipient      self_address;
+  gint              seen;        /* messages the hook saw */
+  gint              consumed;    /* of those, consumed */
+  gint              anonymous;   /* of those, with a sender tag */
+  gint              drained;
+  gint              ready;       /* READY states the hook saw */
+  guint             peak;        /* the queue length right after queueing */
+  gint              done;
+  GBytes           *big;
+} HookTest;
+
+static bool
+hook_message (const uint8_t *sender_tag,
+              GBytes        *data,
+              gpointer       user_data)
+{
+  HookTest *test = user_data;
+  bool consume = g_bytes_get_size (data) >= 5 && memcmp (g_bytes_get_data (data, NULL), "hook:", 5) == 0;
+
+  g_assert_true (g_main_context_is_owner (nym_client_runtime_get_context (test->runtime)));
+  g_atomic_int_inc (&test->seen);
+  if (sender_tag != NULL)
+    g_atomic_int_inc (&test->anonymous);
+  if (consume)
+    g_atomic_int_inc (&test->consumed);
+  return consume;
+}
+
+static void
+hook_state (NymClientState state,
+            gpointer       user_data)
+{
+  HookTest *test = user_data;
+
+  if (state == NYM_CLIENT_STATE_READY)
+    g_atomic_int_inc (&test->ready);
+}
+
+static void
+hook_drained (gpointer user_data)
+{
+  HookTest *test = user_data;
+
+  g_assert_true (g_main_context_is_owner (nym_client_runtime_get_context (test->runtime)));
+  g_atomic_int_inc (&test->drained);
+}
+
+static gboolean
+install_hooks (gpointer user_data)
+{
+  HookTest *test = user_data;
+  static const NymClientRuntimeHooks hooks = { hook_message, hook_state, hook_drained };
+
+  nym_client_runtime_set_hooks (test->runtime, &hooks, test);
+  g_atomic_int_set (&test->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+/* More fragments than the high water mark, queued on the runtime thread at once. */
+static gboolean
+queue_big (gpointer user_data)
+{
+  HookTest *test = user_data;
+  g_autoptr(GBytes) anonymous = g_bytes_new_static ("hook:anonymous", 14);
+
+  nym_client_runtime_queue_message (test->runtime, &test->self_address, test->big, 0);
+  test->peak = nym_client_runtime_get_queued (test->runtime);
+  nym_client_runtime_queue_message (test->runtime, &test->self_address, anonymous, 3);
+  g_atomic_int_set (&test->done, 2);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_on_runtime (NymClientRuntime *runtime,
+                GSourceFunc       func,
+                HookTest         *test)
+{
+  GSource *source = g_idle_source_new ();
+
+  /* Ahead of everything else ready on that thread, so that it runs before the next step. */
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, func, test, NULL);
+  g_source_attach (source, nym_client_runtime_get_context (runtime));
+  g_source_unref (source);
+}
+
+static void
+test_hooks (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  HookTest test = { 0 };
+  g_autoptr(GBytes) plain = g_bytes_new_static ("plain", 5);
+  g_autoptr(GBytes) hooked = g_bytes_new_static ("hook:1", 6);
+  g_autoptr(GError) error = NULL;
+
+  peer_init (&peer, fixture, "client");
+  peer_start (&peer, fixture, true);
+  test.runtime = nym_client_get_runtime (peer.client);
+  /* Installed before the runtime is ready: the hook sees every state change after that. */
+  run_on_runtime (test.runtime, install_hooks, &test);
+  peer_wait_ready (&peer);
+  /* The hook runs right after the event is posted, so it may come a moment later. */
+  WAIT_UNTIL (g_atomic_int_get (&test.done) == 1 && g_atomic_int_get (&test.ready) == 1);
+
+  send_to (&peer, nym_client_get_address (peer.client), hooked);
+  send_to (&peer, nym_client_get_address (peer.client), plain);
+  WAIT_UNTIL (peer.messages->len == 1 && g_atomic_int_get (&test.seen) == 2);
+  assert_received (&peer, 0, plain);
+  g_assert_cmpint (g_atomic_int_get (&test.consumed), ==, 1);
+
+  /* 500 KB is more than 256 fragments: the queue rises above the high water mark and the
+   * drained hook fires once as it falls to the low one. */
+  g_assert_true (nym_recipient_parse (nym_client_get_address (peer.client), &test.self_address, &error));
+  test.big = random_bytes (500 * 1024);
+  run_on_runtime (test.runtime, queue_big, &test);
+  WAIT_UNTIL (g_atomic_int_get (&test.done) == 2);
+  g_assert_cmpuint (test.peak, >, NYM_CLIENT_RUNTIME_HIGH_WATER);
+  WAIT_UNTIL (g_atomic_int_get (&test.seen) == 4);
+  WAIT_UNTIL (nym_client_runtime_is_idle (test.runtime));
+  g_assert_cmpint (g_atomic_int_get (&test.drained), ==, 1);
+  g_assert_cmpuint (nym_client_runtime_get_queued (test.runtime), ==, 0);
+  /* The big message reached the caller; the anonymous hooked one did not. */
+  g_assert_cmpint (g_atomic_int_get (&test.anonymous), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&test.consumed), ==, 2);
+  WAIT_UNTIL (peer.messages->len == 2);
+  assert_received (&peer, 1, test.big);
+  spin (200);
+  g_assert_cmpuint (peer.anonymous->len, ==, 0);
+  g_assert_cmpuint (peer.messages->len, ==, 2);
+  peer_clear (&peer);
+  g_bytes_unref (test.big);
+}
+
+/* §21, nym-gateway.md §4.1: the loop cover stream sends on its own while the main stream is
+ * idle (its mean gap here is an hour), and stops when cover is switched off. */
+static void
+test_loop_cover_stream (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Peer peer = { 0 };
+  NymClientRuntimeConfig config;
+  NymClientRuntime *runtime;
+  guint64 loop;
+
+  peer_init (&peer, fixture, "client");
+  nym_client_runtime_config_init (&config);
+  config.message_sending_average_delay_ns = 3600 * G_GUINT64_CONSTANT (1000000000);
+  config.loop_cover_average_delay_ns = 20 * G_GUINT64_CONSTANT (1000000);
+  config.average_packet_delay_ns = 0;
+  config.average_ack_delay_ns = 0;
+  peer_start_with (&peer, fixture, &config);
+  peer_wait_ready (&peer);
+  runtime = nym_client_get_runtime (peer.client);
+  WAIT_UNTIL (nym_client_runtime_get_loop_cover_packets (runtime) >= 20);
+  /* The main stream sent its first tick at most; everything else was the loop stream, and
+   * the cover came back to us without a message. */
+  WAIT_UNTIL (nym_client_get_packets_sent (peer.client) >= 20);
+  g_assert_cmpuint (nym_client_get_packets_sent (peer.client), <=, nym_client_runtime_get_loop_cover_packets (runtime) + 1);
+  WAIT_UNTIL (nym_client_get_packets_received (peer.client) >= 10);
+  g_assert_cmpuint (peer.messages->len, ==, 0);
+
+  nym_client_set_cover_traffic (peer.client, false);
+  spin (300);
+  loop = nym_client_runtime_get_loop_cover_packets (runtime);
+  spin (1000);
+  g_assert_cmpuint (nym_client_runtime_get_loop_cover_packets (runtime), ==, loop);
+
+  /* On again, it resumes. */
+  nym_client_set_cover_traffic (peer.client, true);
+  WAIT_UNTIL (nym_client_runtime_get_loop_cover_packets (runtime) >= loop + 5);
+  peer_clear (&peer);
+}
+
 /* A nym-api that cannot be reached ends in "error" with a message, and stop still works. */
 static void
 test_topology_unreachable (Fixture       *fixture,
@@ -610,6 +1014,12 @@ test_bad_input (void)
   g_assert_false (nym_client_send_message (client, "a.b@c", data, &error));
   g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_NOT_RUNNING);
   g_clear_error (&error);
+  g_assert_false (nym_client_send_anonymous (client, "a.b@c", data, 3, &error));
+  g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_NOT_RUNNING);
+  g_clear_error (&error);
+  g_assert_false (nym_client_reply (client, "11111111111111111", data, &error));
+  g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_NOT_RUNNING);
+  g_clear_error (&error);
   nym_client_runtime_config_init (&config);
   g_assert_false (nym_client_start (client, &config, &error));
   g_assert_error (error, NYM_CLIENT_ERROR, NYM_CLIENT_ERROR_CONFIG);
@@ -634,6 +1044,12 @@ main (int    argc,
   ADD ("/client-runtime/reconnect", test_reconnect);
   ADD ("/client-runtime/cover-traffic", test_cover_traffic);
   ADD ("/client-runtime/topology-unreachable", test_topology_unreachable);
+  ADD ("/client-runtime/anonymous-to-self", test_anonymous_to_self);
+  ADD ("/client-runtime/anonymous-two-clients", test_anonymous_two_clients);
+  ADD ("/client-runtime/reply-needs-more-surbs", test_reply_needs_more_surbs);
+  ADD ("/client-runtime/reply-unknown-tag", test_reply_unknown_tag);
+  ADD ("/client-runtime/hooks", test_hooks);
+  ADD ("/client-runtime/loop-cover-stream", test_loop_cover_stream);
 #undef ADD
   return g_test_run ();
 }
