@@ -254,6 +254,24 @@ start_exit (LocalnetNetwork  *network,
   return g_steal_pointer (&exit);
 }
 
+/* Stops the exit and lets the loop run until its gateway has seen the session end (at
+ * most a second), so that the gateway's counters printed next do not still count it. */
+static void
+stop_exit (LocalnetExit    *exit,
+           LocalnetGateway *gateway)
+{
+  guint before = localnet_gateway_get_clients (gateway);
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  localnet_exit_stop (exit);
+  while (before > 0 && localnet_gateway_get_clients (gateway) >= before
+         && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
 int
 localnet_run_command (int    argc,
                       char **argv)
@@ -340,7 +358,7 @@ localnet_run_command (int    argc,
       g_autofree char *summary = localnet_exit_dup_summary (exit);
 
       fprintf (stderr, "nymph-localnet: exit %s\n", summary);
-      localnet_exit_stop (exit);
+      stop_exit (exit, g_ptr_array_index (gateway_nodes, gateway_nodes->len - 1));
     }
 
   for (guint i = 0; i < mixnodes->len; i++)

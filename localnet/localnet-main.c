@@ -21,7 +21,7 @@ typedef struct
 } LocalnetCommand;
 
 static const LocalnetCommand commands[] = {
-  { "run", "Run the whole network in one process ([--dir DIR] [--mixnodes-per-layer N] [--gateways 1|2] [--zero-delay])", localnet_run_command },
+  { "run", "Run the whole network and its exit in one process ([--dir DIR] [--mixnodes-per-layer N] [--gateways 1|2] [--zero-delay] [--no-exit] [--exit-policy FILE])", localnet_run_command },
   { "mixnode", "Run one mix node (--dir DIR --layer L [--index I] [--port P])", localnet_mixnode_command },
   { "nym-api", "Run the nym-api alone (--dir DIR [--port P])", localnet_nym_api_command },
   { "gateway", "Run one gateway (--dir DIR [--index I] [--ws-port P] [--mix-port P] [--stats-file F])", localnet_gateway_command },
