@@ -24,6 +24,7 @@ struct _NymphChangePasswordWindow
 
   /* Template widgets */
   GtkStack            *stack;
+  GtkButton           *change_button;
   AdwPasswordEntryRow *current_row;
   GtkLabel            *current_error_label;
   AdwPasswordEntryRow *new_row;
@@ -323,6 +324,7 @@ nymph_change_password_window_class_init (NymphChangePasswordWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nymph/Nymph/nymph-change-password-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NymphChangePasswordWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, NymphChangePasswordWindow, change_button);
   gtk_widget_class_bind_template_child (widget_class, NymphChangePasswordWindow, current_row);
   gtk_widget_class_bind_template_child (widget_class, NymphChangePasswordWindow, current_error_label);
   gtk_widget_class_bind_template_child (widget_class, NymphChangePasswordWindow, new_row);

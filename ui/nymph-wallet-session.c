@@ -1327,6 +1327,7 @@ on_start_probed (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   NymphWalletSession *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
 
   set_keyring_available (self, nyx_keyring_is_available_finish (result));
   if (g_task_return_error_if_cancelled (task))
@@ -1336,8 +1337,8 @@ on_start_probed (GObject      *source,
       g_task_return_boolean (task, FALSE);
       return;
     }
-  nyx_keyring_lookup_password_async (self->vault_path, g_task_get_cancellable (task),
-                                     on_start_looked_up, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  nyx_keyring_lookup_password_async (self->vault_path, cancellable, on_start_looked_up, g_steal_pointer (&task));
 }
 
 /*

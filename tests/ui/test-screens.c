@@ -13,6 +13,7 @@
 #include "crypto/nyx-bip39.h"
 #include "nymph-accounts-window.h"
 #include "nymph-application.h"
+#include "nymph-change-password-window.h"
 #include "nymph-onboarding-window.h"
 #include "ui-test-util.h"
 #include "nymph-preferences-window.h"
@@ -495,6 +496,55 @@ find_button_with_tooltip (GtkWidget  *widget,
   return NULL;
 }
 
+static void
+change_password_set_text (GtkWindow  *window,
+                          const char *name,
+                          const char *text)
+{
+  GObject *row = gtk_widget_get_template_child (GTK_WIDGET (window), NYMPH_TYPE_CHANGE_PASSWORD_WINDOW, name);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* The Change Password dialog from the Accounts window: empty, with the inline hints, narrow
+ * and dark, and after a wrong current password. */
+static void
+shoot_change_password (GtkWindow          *accounts,
+                       NymphWalletSession *session)
+{
+  GtkWindow *window;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.change-password", NULL));
+  window = find_toplevel (NYMPH_TYPE_CHANGE_PASSWORD_WINDOW);
+  g_assert_nonnull (window);
+  g_assert_true (gtk_window_get_transient_for (window) == accounts);
+  shoot (window, "change-password");
+
+  change_password_set_text (window, "current_row", PASSWORD);
+  change_password_set_text (window, "new_row", "Another long password 7");
+  change_password_set_text (window, "confirm_row", "Another long pass");
+  shoot (window, "change-password-mismatch");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_window_set_default_size (window, 360, 640);
+  change_password_set_text (window, "confirm_row", "Another long password 7");
+  shoot (window, "change-password-narrow-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_set_default_size (window, 520, 600);
+
+  change_password_set_text (window, "current_row", "not the password");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "change-password.change", NULL));
+  g_assert_cmpstr (nymph_change_password_window_get_step (NYMPH_CHANGE_PASSWORD_WINDOW (window)), ==, "progress");
+  while (nymph_wallet_session_get_busy (session))
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (nymph_change_password_window_get_step (NYMPH_CHANGE_PASSWORD_WINDOW (window)), ==, "form");
+  shoot (window, "change-password-wrong-current");
+  gtk_window_destroy (window);
+}
+
 /* The open wallet, its Accounts window and dialogs, then the locked screens. */
 static void
 test_screens_wallet (ScreensFixture *fixture,
@@ -532,6 +582,7 @@ test_screens_wallet (ScreensFixture *fixture,
   accounts = find_toplevel (NYMPH_TYPE_ACCOUNTS_WINDOW);
   g_assert_nonnull (accounts);
   shoot (accounts, "accounts");
+  shoot_change_password (accounts, session);
 
   /* Show the recovery phrase: first the password, then the words. */
   g_signal_emit_by_name (find_button_with_tooltip (GTK_WIDGET (accounts), "Show Recovery Phrase"), "clicked");

@@ -610,6 +610,122 @@ test_session_accounts (SessionFixture *fixture,
   nyx_bip39_mnemonic_free (second);
 }
 
+static gboolean
+change_password (NymphWalletSession  *session,
+                 const char          *current,
+                 const char          *new_password,
+                 GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  nymph_wallet_session_change_password_async (session, current, new_password, NULL, store_result, &result);
+  /* Argon2id runs in the worker; meanwhile the session is busy, unless it refused at once. */
+  g_assert_true (nymph_wallet_session_get_busy (session) == (nymph_wallet_session_get_state (session) == NYMPH_WALLET_STATE_UNLOCKED));
+  return nymph_wallet_session_change_password_finish (session, wait_for (&result), error);
+}
+
+/*
+ * Wrong current password → WRONG_PASSWORD and the file byte for byte as before; a new
+ * password the vault refuses → its error, file unchanged; locked → refused; then a real
+ * change: the session stays unlocked with the same accounts, the old password no longer
+ * opens the file and the new one does.
+ */
+static void
+test_session_change_password (SessionFixture *fixture,
+                              gconstpointer   user_data)
+{
+  NymphWalletSession *session = fixture->session;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(NyxVault) reopened = NULL;
+  g_autofree char *too_long = g_strnfill (NYX_VAULT_MAX_PASSWORD_LENGTH + 1, 'x');
+  g_autofree char *expected_address = address_of (fixture->mnemonic);
+  NymphWalletSession *locked;
+  guint n_states;
+
+  g_assert_true (create_wallet (fixture, PASSWORD, &error));
+  g_assert_no_error (error);
+  before = read_bytes (fixture->vault_path);
+  n_states = fixture->states->len;
+
+  g_assert_false (change_password (session, "not the password", "a new password 42", &error));
+  g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_WRONG_PASSWORD);
+  g_clear_error (&error);
+  g_assert_cmpstr (nymph_wallet_session_get_error_message (session), ==, "Wrong password");
+  after = read_bytes (fixture->vault_path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_clear_pointer (&after, g_bytes_unref);
+
+  g_assert_false (change_password (session, PASSWORD, too_long, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  after = read_bytes (fixture->vault_path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_clear_pointer (&after, g_bytes_unref);
+
+  /* None of this left the unlocked state, or locked the wallet on the way. */
+  g_assert_cmpuint (fixture->states->len, ==, n_states);
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_UNLOCKED);
+
+  /* A second session on the same file, still locked, cannot change anything. */
+  locked = nymph_wallet_session_new (fixture->vault_path);
+  g_assert_false (change_password (locked, PASSWORD, "a new password 42", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_finalize_object (locked);
+
+  g_assert_true (change_password (session, PASSWORD, "a new password 42", &error));
+  g_assert_no_error (error);
+  g_assert_null (nymph_wallet_session_get_error_message (session));
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_UNLOCKED);
+  g_assert_cmpstr (nymph_wallet_session_get_address (session), ==, expected_address);
+  after = read_bytes (fixture->vault_path);
+  g_assert_false (g_bytes_equal (before, after));
+
+  reopened = nyx_vault_open (fixture->vault_path, NULL, PASSWORD, &error);
+  g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_WRONG_PASSWORD);
+  g_assert_null (reopened);
+  g_clear_error (&error);
+  reopened = nyx_vault_open (fixture->vault_path, NULL, "a new password 42", &error);
+  g_assert_no_error (error);
+  g_assert_true (nyx_vault_has_account (reopened, "Account 1"));
+
+  /* After a lock, the session unlocks with the new password only. */
+  nymph_wallet_session_lock (session);
+  g_assert_false (unlock_wallet (session, PASSWORD, NULL, &error));
+  g_assert_error (error, NYX_VAULT_ERROR, NYX_VAULT_ERROR_WRONG_PASSWORD);
+  g_clear_error (&error);
+  g_assert_true (unlock_wallet (session, "a new password 42", NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Without a Secret Service (this test's D-Bus session has none running), "Remember password"
+ * cannot be turned on, and the start does nothing but say so. */
+static void
+test_session_no_keyring (SessionFixture *fixture,
+                         gconstpointer   user_data)
+{
+  NymphWalletSession *session = fixture->session;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (create_wallet (fixture, PASSWORD, &error));
+  g_assert_no_error (error);
+  nymph_wallet_session_lock (session);
+
+  nymph_wallet_session_start_async (session, NULL, store_result, &result);
+  g_assert_false (nymph_wallet_session_start_finish (session, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (nymph_wallet_session_get_keyring_available (session));
+  g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_LOCKED);
+
+  nymph_wallet_session_set_remember_password (session, TRUE);
+  g_assert_false (nymph_wallet_session_get_remember_password (session));
+  g_object_set (session, "remember-password", TRUE, NULL);
+  g_assert_false (nymph_wallet_session_get_remember_password (session));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -632,6 +748,8 @@ main (int argc, char *argv[])
   ADD ("/wallet-session/import", test_session_import);
   ADD ("/wallet-session/cancellation", test_session_cancellation);
   ADD ("/wallet-session/accounts", test_session_accounts);
+  ADD ("/wallet-session/change-password", test_session_change_password);
+  ADD ("/wallet-session/no-keyring", test_session_no_keyring);
 #undef ADD
 
   {
