@@ -21,6 +21,9 @@
 #include "socks5/nym-socks5-proxy.h"
 #include "topology/nym-api-client.h"
 
+/* The most reply SURBs one message may carry here: as many as a recipient may ask for (§4.1). */
+#define NYM_CLI_MAX_REPLY_SURBS 500
+
 static int
 usage_error (GOptionContext *context,
              const char     *message)
@@ -289,6 +292,7 @@ typedef struct
   int        count;
   bool       ready;
   bool       print_address;
+  GBytes    *reply;        /* listen --reply: the answer to each anonymous message */
 } ClientRun;
 
 static void
@@ -398,6 +402,21 @@ on_client_message (NymClient *client,
     g_main_loop_quit (run->loop);
 }
 
+/* listen: an anonymous message is printed after its sender tag in brackets, and answered
+ * through the sender's reply SURBs when --reply was given. */
+static void
+on_client_anonymous_message (NymClient  *client,
+                             GBytes     *data,
+                             const char *sender_tag,
+                             ClientRun  *run)
+{
+  printf ("[%s] ", sender_tag);
+  if (run->reply != NULL && run->error == NULL
+      && !nym_client_reply (client, sender_tag, run->reply, &run->error))
+    g_main_loop_quit (run->loop);
+  on_client_message (client, data, run);
+}
+
 static gboolean
 on_client_timeout (gpointer user_data)
 {
@@ -438,6 +457,7 @@ client_run_start (ClientRun           *run,
   run->client = nym_client_new ();
   g_signal_connect (run->client, "notify::state", G_CALLBACK (on_client_state), run);
   g_signal_connect (run->client, "message-received", G_CALLBACK (on_client_message), run);
+  g_signal_connect (run->client, "anonymous-message-received", G_CALLBACK (on_client_anonymous_message), run);
   if (!nym_client_start (run->client, &config, &run->error))
     return false;
   g_main_loop_run (run->loop);
@@ -563,14 +583,32 @@ on_send_poll (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_send_wait_over (gpointer user_data)
+{
+  ClientRun *run = user_data;
+
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 mixnet_send (int    argc,
              char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autofree char *to = NULL;
+  gboolean anonymous = FALSE;
+  int reply_surbs = -1, wait_s = -1;
   GOptionEntry extra[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The recipient's Nym address"), "ADDRESS" },
+    { "anonymous", 0, 0, G_OPTION_ARG_NONE, &anonymous,
+      N_("Send without our address, with reply SURBs the recipient can answer through"), NULL },
+    { "reply-surbs", 0, 0, G_OPTION_ARG_INT, &reply_surbs,
+      N_("How many reply SURBs an anonymous message carries (default 10)"), "N" },
+    { "wait", 0, 0, G_OPTION_ARG_INT, &wait_s,
+      N_("After sending anonymously, print the replies that come back within this many seconds (default 0)"),
+      "SECONDS" },
     { NULL }
   };
   ClientOptions options = { 0 };
@@ -579,16 +617,39 @@ mixnet_send (int    argc,
   NymRecipient recipient;
   GError *error = NULL;
   int status = 0;
-  guint poll = 0, timeout = 0;
+  guint poll = 0, timeout = 0, wait = 0;
+  bool sent;
 
   g_option_context_set_summary (context, _("Send what is read from standard input to a Nym address through the mixnet,\n"
-                                           "and wait until the recipient's gateway acknowledged every fragment."));
+                                           "and wait until the recipient's gateway acknowledged every fragment.\n"
+                                           "With --anonymous the recipient learns no address of ours but can reply;\n"
+                                           "replies are printed as listen prints messages."));
   if (!parse_client_options (context, extra, &options, &argc, &argv, &status)
       || !require_nym_api (context, &options, &status))
     goto out;
   if (to == NULL)
     {
       status = usage_error (context, _("--to is needed"));
+      goto out;
+    }
+  if (!anonymous && (reply_surbs != -1 || wait_s != -1))
+    {
+      status = usage_error (context, _("--reply-surbs and --wait need --anonymous"));
+      goto out;
+    }
+  if (reply_surbs == -1)
+    reply_surbs = NYM_DEFAULT_REPLY_SURBS;
+  if (reply_surbs < 1 || reply_surbs > NYM_CLI_MAX_REPLY_SURBS)
+    {
+      g_autofree char *text = g_strdup_printf (_("--reply-surbs must be between 1 and %d, not %d"),
+                                               NYM_CLI_MAX_REPLY_SURBS, reply_surbs);
+
+      status = usage_error (context, text);
+      goto out;
+    }
+  if (wait_s < -1)
+    {
+      status = usage_error (context, _("--wait must not be negative"));
       goto out;
     }
   if (!nym_recipient_parse (to, &recipient, &error) || (data = read_stdin (&error)) == NULL)
@@ -600,10 +661,20 @@ mixnet_send (int    argc,
     options.timeout_s = 120;
   if (options.timeout_s > 0)
     timeout = g_timeout_add_seconds ((guint) options.timeout_s, on_client_timeout, &run);
-  if (client_run_start (&run, &options)
-      && nym_client_send_message (run.client, to, data, &run.error))
+  sent = client_run_start (&run, &options)
+         && (anonymous ? nym_client_send_anonymous (run.client, to, data, (guint) reply_surbs, &run.error)
+                       : nym_client_send_message (run.client, to, data, &run.error));
+  if (sent)
     {
       poll = g_timeout_add (50, on_send_poll, &run);
+      g_main_loop_run (run.loop);
+    }
+  /* Acknowledged: the replies (which may first ask us for more SURBs) have wait_s seconds. */
+  if (sent && run.error == NULL && wait_s > 0)
+    {
+      g_clear_handle_id (&poll, g_source_remove);
+      g_clear_handle_id (&timeout, g_source_remove);
+      wait = g_timeout_add_seconds ((guint) wait_s, on_send_wait_over, &run);
       g_main_loop_run (run.loop);
     }
   status = client_run_finish (&run, 0);
@@ -613,6 +684,8 @@ out:
     g_source_remove (poll);
   if (timeout != 0)
     g_source_remove (timeout);
+  if (wait != 0)
+    g_source_remove (wait);
   client_options_clear (&options);
   return status;
 }
@@ -623,8 +696,11 @@ mixnet_listen (int    argc,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   int count = 0;
+  g_autofree char *reply = NULL;
   GOptionEntry extra[] = {
     { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("Exit after this many messages (default: run until interrupted)"), "N" },
+    { "reply", 0, 0, G_OPTION_ARG_STRING, &reply,
+      N_("Answer each anonymous message with this text through its sender's reply SURBs"), "TEXT" },
     { NULL }
   };
   ClientOptions options = { 0 };
@@ -633,7 +709,8 @@ mixnet_listen (int    argc,
   guint timeout = 0, sigint = 0, sigterm = 0;
 
   g_option_context_set_summary (context, _("Print every message that arrives for this client, each followed by a newline;\n"
-                                           "the address is printed on standard error once the client is ready."));
+                                           "anonymous ones after their sender tag in brackets (\"[TAG] \").\n"
+                                           "The address is printed on standard error once the client is ready."));
   if (!parse_client_options (context, extra, &options, &argc, &argv, &status)
       || !require_nym_api (context, &options, &status))
     goto out;
@@ -647,12 +724,25 @@ mixnet_listen (int    argc,
     options.timeout_s = 0;
   run.count = count;
   run.print_address = true;
+  if (reply != NULL)
+    run.reply = g_bytes_new (reply, strlen (reply));
   sigint = g_unix_signal_add (SIGINT, on_client_signal, &run);
   sigterm = g_unix_signal_add (SIGTERM, on_client_signal, &run);
   if (options.timeout_s > 0)
     timeout = g_timeout_add_seconds ((guint) options.timeout_s, on_client_timeout, &run);
   if (client_run_start (&run, &options) && run.count >= 0)
     g_main_loop_run (run.loop);
+  /* After the last message, the replies still have to be sent and acknowledged (the timeout
+   * and the signals still end the wait). */
+  if (run.reply != NULL && run.error == NULL && run.count >= 0 && run.client != NULL
+      && nym_client_get_runtime (run.client) != NULL)
+    {
+      guint poll = g_timeout_add (50, on_send_poll, &run);
+
+      g_main_loop_run (run.loop);
+      g_source_remove (poll);
+    }
+  g_clear_pointer (&run.reply, g_bytes_unref);
   status = client_run_finish (&run, 0);
 
 out:

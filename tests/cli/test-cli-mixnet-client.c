@@ -236,6 +236,63 @@ test_send_listen (Fixture       *fixture,
   g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected->data, expected->len);
 }
 
+/* send --anonymous with the default 10 reply SURBs and --wait; listen --reply answers through
+ * them (asking the sender for more SURBs first, since the 10 stay back for such requests),
+ * prints the message after its base58 sender tag, and the sender prints the reply. */
+static void
+test_anonymous_reply (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *alice_dir = g_build_filename (fixture->dir, "alice", NULL);
+  g_autofree char *bob_dir = g_build_filename (fixture->dir, "bob", NULL);
+  const char *listen[] = { "listen", "--data-dir", alice_dir, "--nym-api", fixture->nym_api, "--zero-delay",
+                           "--count", "1", "--timeout", "120", "--reply", "pong from alice", NULL };
+  g_autoptr(GSubprocess) listener = NULL;
+  g_autoptr(GDataInputStream) listener_err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *heard = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) ping = g_bytes_new_static ("ping from bob", 13);
+  g_auto (Result) sent = { 0 };
+  const char *address;
+  const char *close;
+
+  listener = spawn_cli (listen, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  listener_err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (listener));
+  line = g_data_input_stream_read_line_utf8 (listener_err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Listening as "));
+  address = line + strlen ("Listening as ");
+
+  {
+    const char *send[] = { "send", "--data-dir", bob_dir, "--nym-api", fixture->nym_api, "--zero-delay",
+                           "--to", address, "--anonymous", "--wait", "5", NULL };
+
+    run_cli (send, ping, &sent);
+    g_assert_cmpint (sent.status, ==, 0);
+    answer = out_text (&sent);
+    g_assert_cmpstr (answer, ==, "pong from alice\n");
+  }
+
+  g_assert_true (g_subprocess_communicate (listener, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (listener));
+  g_assert_cmpint (g_subprocess_get_exit_status (listener), ==, 0);
+  heard = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  /* "[TAG] ping from bob\n" with a 16-byte tag in base58 (22 characters at most). */
+  g_assert_true (heard[0] == '[');
+  close = strchr (heard, ']');
+  g_assert_nonnull (close);
+  g_assert_cmpint (close - heard - 1, >=, 16);
+  g_assert_cmpint (close - heard - 1, <=, 22);
+  g_assert_cmpstr (close + 1, ==, " ping from bob\n");
+  /* Nothing of bob's address reached alice. */
+  g_assert_null (strstr (heard, "@"));
+}
+
 /* Usage errors exit with 2, a malformed address with 1, before any network is touched. */
 static void
 test_usage (void)
@@ -246,6 +303,22 @@ test_usage (void)
   g_auto (Result) a = { 0 };
   g_auto (Result) b = { 0 };
   g_auto (Result) c = { 0 };
+  const char *surbs_alone[] = { "send", "--nym-api", "http://127.0.0.1:1/", "--to", "a.b@c", "--reply-surbs", "3", NULL };
+  const char *wait_alone[] = { "send", "--nym-api", "http://127.0.0.1:1/", "--to", "a.b@c", "--wait", "3", NULL };
+  const char *no_surbs[] = { "send", "--nym-api", "http://127.0.0.1:1/", "--to", "a.b@c", "--anonymous",
+                             "--reply-surbs", "0", NULL };
+  const char *bad_wait[] = { "send", "--nym-api", "http://127.0.0.1:1/", "--to", "a.b@c", "--anonymous",
+                             "--wait", "-5", NULL };
+  const char *const *usage[] = { surbs_alone, wait_alone, no_surbs, bad_wait };
+
+  for (guint i = 0; i < G_N_ELEMENTS (usage); i++)
+    {
+      g_auto (Result) result = { 0 };
+
+      run_cli (usage[i], NULL, &result);
+      g_assert_cmpint (result.status, ==, 2);
+      g_assert_nonnull (strstr (result.err, i < 2 ? "--anonymous" : i == 2 ? "--reply-surbs" : "--wait"));
+    }
 
   run_cli (no_to, NULL, &a);
   g_assert_cmpint (a.status, ==, 2);
@@ -270,5 +343,7 @@ main (int    argc,
   g_test_add_func ("/cli-mixnet-client/usage", test_usage);
   g_test_add ("/cli-mixnet-client/address", Fixture, NULL, fixture_set_up, test_address, fixture_tear_down);
   g_test_add ("/cli-mixnet-client/send-listen", Fixture, NULL, fixture_set_up, test_send_listen, fixture_tear_down);
+  g_test_add ("/cli-mixnet-client/anonymous-reply", Fixture, NULL, fixture_set_up, test_anonymous_reply,
+              fixture_tear_down);
   return g_test_run ();
 }
