@@ -611,6 +611,49 @@ assert_stream_text (Stream     *stream,
 
 /* ---- tests --------------------------------------------------------------------------- */
 
+/* A listener whose backlog is full answers no SYN: the connect times out, and the client
+ * gets the reason and the closing NetworkData. */
+static void
+test_connect_timeout (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketClient) filler_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) filler = NULL;
+  g_autofree char *target = NULL;
+  Stream *stream;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (listener, address, FALSE, &error));
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_listen (listener, &error));
+  g_assert_no_error (error);
+  local = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  /* The one connection the backlog holds. */
+  filler = g_socket_client_connect (filler_client, G_SOCKET_CONNECTABLE (local), NULL, &error);
+  g_assert_no_error (error);
+  target = local_target (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+
+  localnet_exit_set_timeouts (fixture->exit, 500, 0, 0, 0);
+  start_all (fixture);
+  send_connect (fixture, NYM_NR_VERSION_INIT_VERSIONED, 95, target, false);
+  WAIT_UNTIL (((stream = find_stream (fixture, 95)) != NULL && stream->closed)
+              || localnet_test_get_u64 (fixture->exit, "connections-opened") > 0);
+  if (localnet_test_get_u64 (fixture->exit, "connections-opened") > 0)
+    {
+      g_test_skip ("This kernel accepted a connection beyond a listen backlog of 0, so no connect can be made to hang on 127.0.0.1");
+      return;
+    }
+  WAIT_UNTIL (stream->error != NULL);
+  g_assert_nonnull (strstr (stream->error, "no answer within 500 ms"));
+  g_assert_cmpuint (localnet_test_get_u64 (fixture->exit, "connections-refused"), ==, 1);
+}
+
 /* A connection to an echo server: Sends sent out of order arrive in order, the echo comes
  * back in order with sequence numbers, and after the client's close the server sees EOF,
  * closes, and the exit reports remote_closed; every answer uses the Connect's version. */
@@ -1277,6 +1320,7 @@ main (int   argc,
   ADD ("/localnet/exit/echo/legacy", test_echo, GINT_TO_POINTER (1));
   ADD ("/localnet/exit/remote-close", test_remote_close, NULL);
   ADD ("/localnet/exit/refused-port", test_refused_port, NULL);
+  ADD ("/localnet/exit/connect-timeout", test_connect_timeout, NULL);
   ADD ("/localnet/exit/policy-file", test_policy_file, NULL);
   ADD ("/localnet/exit/local-refused", test_local_refused, NULL);
   ADD ("/localnet/exit/resolve", test_resolve, NULL);
