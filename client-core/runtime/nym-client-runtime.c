@@ -59,11 +59,12 @@ G_DEFINE_ENUM_TYPE (NymClientState, nym_client_state,
 /* The real client looks at waiting replies and stale keys every 5 s. */
 #define REPLY_SWEEP_MS                  5000
 /* Bounds of our own (the real client keeps what it gets until it expires): the reply keys we
- * remember, the anonymous senders we hold SURBs for, the SURBs per sender, and their age. A
- * key rotation makes SURBs useless after at most a day. */
+ * remember, the anonymous senders we hold SURBs for, the SURBs per sender and in all (about
+ * 1.4 KB each), and their age. A key rotation makes SURBs useless after at most a day. */
 #define REPLY_KEYS_MAX                  16384
-#define SURB_SENDERS_MAX                1024
-#define SURBS_PER_SENDER_MAX            1000
+#define SURB_SENDERS_MAX                256
+#define SURBS_PER_SENDER_MAX            REPLY_SURB_MAX_ALLOWED_REQUEST
+#define SURBS_TOTAL_MAX                 20000
 #define RECEIVED_SURB_MAX_AGE_US        (24 * G_TIME_SPAN_HOUR)
 #define SENDER_TAGS_MAX                 4096
 
@@ -1182,15 +1183,28 @@ store_surbs (NymClientRuntime *self,
 {
   SurbSender *sender = surb_sender_ensure (self, tag);
   gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+  guint total = 0;
 
+  g_hash_table_iter_init (&iter, self->surb_senders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    total += g_queue_get_length (&((SurbSender *) value)->surbs);
   if (answer)
     sender->pending_reception -= MIN (surbs->len, sender->pending_reception);
   for (guint i = 0; i < surbs->len; i++)
     {
-      StoredSurb *stored = g_new (StoredSurb, 1);
+      StoredSurb *stored;
 
-      if (g_queue_get_length (&sender->surbs) >= SURBS_PER_SENDER_MAX)
+      /* Beyond a bound, this sender's oldest SURB gives way; with none, the new one is dropped. */
+      if (g_queue_get_length (&sender->surbs) >= SURBS_PER_SENDER_MAX
+          || (total >= SURBS_TOTAL_MAX && !g_queue_is_empty (&sender->surbs)))
         stored_surb_free (g_queue_pop_head (&sender->surbs));
+      else if (total >= SURBS_TOTAL_MAX)
+        continue;
+      else
+        total++;
+      stored = g_new (StoredSurb, 1);
       stored->surb = g_array_index (surbs, NymReplySurb, i);
       stored->received_us = now;
       g_queue_push_tail (&sender->surbs, stored);

@@ -758,6 +758,50 @@ test_reply_needs_more_surbs (Fixture       *fixture,
   peer_clear (&bob);
 }
 
+/* §19, §20: a reply packet carries a SURB-ACK back to the replier like any other packet, so
+ * a reply lost in the mixnet (the first layer is down) is sent again once its ack is late,
+ * through a fresh SURB, and arrives once the layer is back. */
+static void
+test_reply_retransmission (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  Peer alice = { 0 }, bob = { 0 };
+  g_autoptr(GBytes) data = random_bytes (10);
+  g_autoptr(GBytes) answer = random_bytes (100);
+  NymClientRuntime *runtime;
+
+  peer_init (&alice, fixture, "alice");
+  peer_init (&bob, fixture, "bob");
+  peer_start (&alice, fixture, true);
+  peer_start (&bob, fixture, true);
+  peer_wait_ready (&alice);
+  peer_wait_ready (&bob);
+  runtime = nym_client_get_runtime (bob.client);
+  send_anonymous_to (&alice, nym_client_get_address (bob.client), data, 20);
+  WAIT_UNTIL (bob.anonymous->len == 1);
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (alice.client)));
+
+  localnet_mixnode_stop (fixture->mixnodes[0]);
+  localnet_test_drain ();
+  g_assert_finalize_object (g_steal_pointer (&fixture->mixnodes[0]));
+  reply_to (&bob, g_ptr_array_index (bob.tags, 0), answer);
+  WAIT_UNTIL (nym_client_runtime_get_retransmissions (runtime) >= 1);
+  g_assert_cmpuint (alice.messages->len, ==, 0);
+  g_assert_cmpuint (nym_client_runtime_get_unacked (runtime), ==, 1);
+
+  if (restart_mixnode (fixture, 1))
+    {
+      WAIT_UNTIL (alice.messages->len == 1);
+      assert_bytes_equal (g_ptr_array_index (alice.messages, 0), answer);
+      WAIT_UNTIL (nym_client_runtime_is_idle (runtime));
+      g_assert_cmpuint (nym_client_runtime_get_unacked (runtime), ==, 0);
+      spin (300);
+      g_assert_cmpuint (alice.messages->len, ==, 1);
+    }
+  peer_clear (&alice);
+  peer_clear (&bob);
+}
+
 /* Bad input: a reply for a tag nobody sent us is reported as the error message and queues
  * nothing; a malformed tag and an anonymous message without SURBs are refused at once. */
 static void
@@ -1047,6 +1091,7 @@ main (int    argc,
   ADD ("/client-runtime/anonymous-to-self", test_anonymous_to_self);
   ADD ("/client-runtime/anonymous-two-clients", test_anonymous_two_clients);
   ADD ("/client-runtime/reply-needs-more-surbs", test_reply_needs_more_surbs);
+  ADD ("/client-runtime/reply-retransmission", test_reply_retransmission);
   ADD ("/client-runtime/reply-unknown-tag", test_reply_unknown_tag);
   ADD ("/client-runtime/hooks", test_hooks);
   ADD ("/client-runtime/loop-cover-stream", test_loop_cover_stream);
