@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
 
+#include "nymph-change-password-window.h"
 #include "nymph-ui.h"
 #include "nymph-application.h"
 #include "ui-test-util.h"
@@ -181,6 +182,23 @@ add_probe (NymphWindow *window,
   return probe;
 }
 
+/* The open Change Password dialog, or NULL. */
+static GtkWindow *
+find_change_password_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) item = g_list_model_get_item (toplevels, i);
+
+      /* GTK keeps its own reference while the window is a toplevel. */
+      if (NYMPH_IS_CHANGE_PASSWORD_WINDOW (item))
+        return item;
+    }
+  return NULL;
+}
+
 /* Every window shows the application's one session; Lock and Accounts need it unlocked. */
 static void
 test_window_session (WindowFixture *fixture,
@@ -194,6 +212,7 @@ test_window_session (WindowFixture *fixture,
   g_autofree char *vault = NULL;
   GtkWidget *lock_probe;
   GtkWidget *accounts_probe;
+  GtkWidget *change_password_probe;
 
   g_assert_nonnull (session);
   g_assert_true (nymph_window_get_session (window) == session);
@@ -201,8 +220,10 @@ test_window_session (WindowFixture *fixture,
   g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_NO_WALLET);
   lock_probe = add_probe (window, "win.lock");
   accounts_probe = add_probe (window, "win.accounts");
+  change_password_probe = add_probe (window, "win.change-password");
   g_assert_false (gtk_widget_is_sensitive (lock_probe));
   g_assert_false (gtk_widget_is_sensitive (accounts_probe));
+  g_assert_false (gtk_widget_is_sensitive (change_password_probe));
 
   nymph_wallet_session_create_async (session, "Correct horse battery 9",
                                      "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
@@ -213,12 +234,21 @@ test_window_session (WindowFixture *fixture,
   g_assert_no_error (error);
   g_assert_true (gtk_widget_is_sensitive (lock_probe));
   g_assert_true (gtk_widget_is_sensitive (accounts_probe));
+  g_assert_true (gtk_widget_is_sensitive (change_password_probe));
+
+  /* Change Password in the primary menu opens its dialog over this window. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.change-password", NULL));
+  g_assert_nonnull (find_change_password_window ());
+  g_assert_true (gtk_window_get_transient_for (find_change_password_window ()) == GTK_WINDOW (window));
+  /* Locking closes it with everything else that needs the open wallet. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.lock", NULL));
+  g_assert_null (find_change_password_window ());
 
   /* Lock in one window locks the session every window shows. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.lock", NULL));
   g_assert_cmpint (nymph_wallet_session_get_state (session), ==, NYMPH_WALLET_STATE_LOCKED);
   g_assert_false (gtk_widget_is_sensitive (lock_probe));
   g_assert_false (gtk_widget_is_sensitive (accounts_probe));
+  g_assert_false (gtk_widget_is_sensitive (change_password_probe));
 
   vault = g_strdup (nymph_wallet_session_get_vault_path (session));
   window_destroy_and_finalize (second);
