@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/prctl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,17 @@
 
 /* Nothing in these tests may hang the suite: every wait ends with a failure after this. */
 #define SOCKS_TEST_GUARD_S 120
+
+/*
+ * Runs in every child between fork and exec: the child is killed when the test process dies.
+ * A test that fails with an assertion aborts at once, and a localnet or client left running
+ * would keep the test's output pipes open, so meson would wait for its timeout.
+ */
+static void
+socks_test_child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 /* --- Scratch directories --------------------------------------------------------- */
 
@@ -424,6 +436,7 @@ socks_test_child_spawn_full (const char         *name,
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
 
+  g_subprocess_launcher_set_child_setup (launcher, socks_test_child_setup, NULL, NULL);
   if (stderr_path != NULL)
     g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
   if (env != NULL)
@@ -820,6 +833,7 @@ socks_test_curl_spawn (const char *curl_path,
                                                          "CURL_HOME", NULL };
        *name != NULL; name++)
     g_subprocess_launcher_unsetenv (launcher, *name);
+  g_subprocess_launcher_set_child_setup (launcher, socks_test_child_setup, NULL, NULL);
   g_ptr_array_add (argv, (char *) curl_path);
   g_ptr_array_add (argv, (char *) "--silent");
   g_ptr_array_add (argv, (char *) "--show-error");
