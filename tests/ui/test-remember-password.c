@@ -370,6 +370,24 @@ test_unlock_screen_switch (Fixture       *fixture,
   g_assert_finalize_object (page);
 }
 
+static void
+test_row_new_and_finalize (void)
+{
+  NymphRememberRow *row = g_object_ref_sink (nymph_remember_row_new ());
+  NymphWalletSession *session = nymph_wallet_session_new ("/nonexistent/nymph/vault.json");
+
+  g_assert_null (nymph_remember_row_get_session (row));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  nymph_remember_row_set_session (row, session);
+  g_assert_true (nymph_remember_row_get_session (row) == session);
+  /* The row borrows the session: it goes first without the row noticing harm. */
+  g_assert_finalize_object (session);
+  g_assert_null (nymph_remember_row_get_session (row));
+  nymph_remember_row_set_active (row, TRUE);
+  g_assert_true (nymph_remember_row_get_active (row));
+  g_assert_finalize_object (row);
+}
+
 /* With no session bus at all, nothing is available and the switch says why. */
 static void
 test_unavailable (void)
@@ -550,6 +568,7 @@ main (int argc, char *argv[])
 #undef ADD
   /* Without a wallet on disk: the set-password screen of a first start. */
   g_test_add ("/remember/create-remembers", Fixture, "no wallet", fixture_set_up, test_create_remembers, fixture_tear_down);
+  g_test_add_func ("/remember/row-new-and-finalize", test_row_new_and_finalize);
   g_test_add_func ("/remember/unavailable", test_unavailable);
 
   if (is_subprocess)
