@@ -16,8 +16,9 @@ struct _NymphRememberRow
   /* Template widgets */
   GtkSwitch          *remember_switch;
 
-  /* Borrowed: the window that shows the row owns the session. A row must not keep it alive:
-   * GTK may hold a row of a destroyed window a little longer than the window. */
+  /* Borrowed, as a weak pointer: the window that shows the row owns the session. GTK 4.8
+   * kept such a row of a destroyed window alive (the onboarding window's file step, after
+   * its password entry had the focus), and the row must not keep the wallet session alive. */
   NymphWalletSession *session;
 
   /* Owned */
