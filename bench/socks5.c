@@ -8,8 +8,10 @@
 #include "packet/nym-packet-size.h"
 #include "socks5-test-util.h"
 
-#define DOWNLOAD_SIZE (10 * 1024 * 1024)
-#define TTFB_TRIES    15
+#define DOWNLOAD_SIZE  (10 * 1024 * 1024)
+#define DOWNLOAD_TRIES 2
+#define TTFB_TRIES     15
+#define READY_TRIES    5
 
 /*
  * The path of every data packet from the exit to us: mix layers 1-3 and the client's
@@ -75,11 +77,12 @@ curl_timed (const char *proxy,
   return g_steal_pointer (&out);
 }
 
-/* How long the real WASM client needs to be ready on @localnet, or NAN (with the reason on stderr). */
+/* The median time the real WASM client needs to be ready on @localnet, or NAN (with the reason on stderr). */
 static double
 wasm_ready_ms (SocksTestLocalnet *localnet)
 {
-  const char *argv[] = { node_path, wasm_script, localnet->json_path, NULL };
+  g_autofree char *tries = g_strdup_printf ("%d", READY_TRIES);
+  const char *argv[] = { node_path, wasm_script, localnet->json_path, tries, NULL };
   g_autoptr(SocksTestChild) node = NULL;
   g_autofree char *line = NULL;
 
@@ -109,6 +112,36 @@ compare_doubles (gconstpointer a,
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+static double
+median (double *values,
+        size_t  n)
+{
+  qsort (values, n, sizeof values[0], compare_doubles);
+  return values[n / 2];
+}
+
+/*
+ * The median time from spawning "nymph-cli mixnet run" with a fresh data directory (so it
+ * registers, as the fresh WASM clients do) to its "socks5: ADDRESS" line.
+ */
+static double
+cli_ready_ms (SocksTestLocalnet *localnet,
+              const char        *dir)
+{
+  double times[READY_TRIES];
+  const char *extra[] = { "--zero-delay", NULL };
+
+  for (guint i = 0; i < READY_TRIES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("ready-%u", i);
+      g_autofree char *client_dir = g_build_filename (dir, name, NULL);
+      g_autoptr(SocksTestClient) client = socks_test_client_start (cli_path, localnet, client_dir, NULL, extra, NULL);
+
+      times[i] = (double) client->ready_us / 1000.0;
+    }
+  return median (times, READY_TRIES);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -121,7 +154,7 @@ main (int    argc,
   g_autoptr(GBytes) big = NULL;
   g_autoptr(GBytes) small = NULL;
   double x25519_per_s, limit_bytes_per_s, throughput_bytes_per_s, download_s;
-  double cli_ready_ms, wasm_ms, ttfb_median_ms;
+  double cli_ms, wasm_ms, ttfb_median_ms;
   double ttfb_ms[TTFB_TRIES];
   size_t payload = nym_packet_size_fragment_capacity (NYM_PACKET_SIZE_REGULAR);
 
@@ -160,21 +193,26 @@ main (int    argc,
     g_autofree char *client_dir = g_build_filename (fast_dir, "client", NULL);
     g_autofree char *out_path = g_build_filename (fast_dir, "big", NULL);
     g_autofree char *url = g_strdup_printf ("http://localhost:%u/big", http->port);
-    g_autofree char *timing = NULL;
     const char *extra[] = { "--zero-delay", NULL };
-    double start_transfer = 0, total = 0;
 
+    /* The best of a few downloads: other work on the machine only ever slows one down. */
     client = socks_test_client_start (cli_path, localnet, client_dir, NULL, extra, NULL);
-    cli_ready_ms = (double) client->ready_us / 1000.0;
+    download_s = G_MAXDOUBLE;
+    for (guint i = 0; i < DOWNLOAD_TRIES; i++)
+      {
+        g_autofree char *timing = curl_timed (client->proxy, url, out_path);
+        double start_transfer = 0, total = 0;
 
-    timing = curl_timed (client->proxy, url, out_path);
-    socks_test_assert_file_matches (out_path, big);
-    if (sscanf (timing, "%lf %lf", &start_transfer, &total) != 2 || total <= 0)
-      g_error ("unexpected curl timing line: %s", timing);
-    download_s = total;
+        socks_test_assert_file_matches (out_path, big);
+        if (sscanf (timing, "%lf %lf", &start_transfer, &total) != 2 || total <= 0)
+          g_error ("unexpected curl timing line: %s", timing);
+        download_s = MIN (download_s, total);
+      }
     throughput_bytes_per_s = DOWNLOAD_SIZE / download_s;
 
     /* Measured after the download so the download has the machine to itself. */
+    socks_test_client_free (g_steal_pointer (&client));
+    cli_ms = cli_ready_ms (localnet, fast_dir);
     wasm_ms = wasm_ready_ms (localnet);
   }
 
@@ -188,7 +226,6 @@ main (int    argc,
     g_autofree char *client_dir = g_build_filename (slow_dir, "client", NULL);
     g_autofree char *out_path = g_build_filename (slow_dir, "small", NULL);
     g_autofree char *url = g_strdup_printf ("http://localhost:%u/small", http->port);
-    double sorted[TTFB_TRIES];
 
     client = socks_test_client_start (cli_path, localnet, client_dir, NULL, NULL, NULL);
     for (guint i = 0; i < TTFB_TRIES; i++)
@@ -201,16 +238,14 @@ main (int    argc,
           g_error ("unexpected curl timing line: %s", timing);
         ttfb_ms[i] = start_transfer * 1000.0;
       }
-    memcpy (sorted, ttfb_ms, sizeof sorted);
-    qsort (sorted, TTFB_TRIES, sizeof sorted[0], compare_doubles);
-    ttfb_median_ms = sorted[TTFB_TRIES / 2];
+    ttfb_median_ms = median (ttfb_ms, TTFB_TRIES);
   }
 
   printf ("socks5 download_10MB_s=%.2f throughput_KiB_s=%.0f x25519_per_s=%.0f limit_KiB_s=%.0f "
           "throughput_ratio=%.3f cli_ready_ms=%.0f wasm_ready_ms=%.0f ready_ratio=%.3f "
           "ttfb_median_ms=%.0f ttfb_tries=%d\n",
           download_s, throughput_bytes_per_s / 1024.0, x25519_per_s, limit_bytes_per_s / 1024.0,
-          throughput_bytes_per_s / limit_bytes_per_s, cli_ready_ms, wasm_ms, cli_ready_ms / wasm_ms,
+          throughput_bytes_per_s / limit_bytes_per_s, cli_ms, wasm_ms, cli_ms / wasm_ms,
           ttfb_median_ms, TTFB_TRIES);
 
   socks_test_http_free (g_steal_pointer (&http));
