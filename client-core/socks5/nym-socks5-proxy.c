@@ -19,6 +19,8 @@
 /* Ids of closed connections are remembered this long, so that late responses for them are
  * still recognised as ours and dropped instead of being reported as messages. */
 #define CLOSED_ID_MEMORY_US ((gint64) NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S * G_USEC_PER_SEC)
+/* The keepalive timer looks at a connection this many times per keepalive interval. */
+#define KEEPALIVE_CHECKS 4
 
 typedef enum
 {
@@ -365,7 +367,7 @@ output_flushed (Connection *c)
   if (c->local_closed)
     connection_close (c, false);
   else if (c->shutdown_timer == 0)
-    c->shutdown_timer = attach_source (c->proxy, g_timeout_source_new (NYM_SOCKS5_PROXY_SHUTDOWN_TIMEOUT_MS),
+    c->shutdown_timer = attach_source (c->proxy, g_timeout_source_new (c->proxy->config.shutdown_timeout_ms),
                                        on_shutdown_timeout, c, NULL);
 }
 
@@ -489,21 +491,25 @@ connection_close (Connection *c,
 
 /* Connections: the client's side. */
 
+/* Runs a few times per keepalive interval: an empty Send once the client has been silent
+ * for the interval (the exit would drop the connection otherwise), and the end of a
+ * connection the exit has been silent on for the idle timeout. */
 static gboolean
 on_keepalive (gpointer user_data)
 {
   Connection *c = user_data;
+  const NymSocks5ProxyConfig *config = &c->proxy->config;
   gint64 now = g_get_monotonic_time ();
 
-  if (now - c->last_received_us >= (gint64) NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S * G_USEC_PER_SEC)
+  if (now - c->last_received_us >= (gint64) config->idle_timeout_ms * 1000)
     {
-      g_debug ("Nothing came from the exit for connection %" G_GINT64_MODIFIER "x in %d s; closing it",
-               c->id, NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S);
+      g_debug ("Nothing came from the exit for connection %" G_GINT64_MODIFIER "x in %u ms; closing it",
+               c->id, config->idle_timeout_ms);
       c->keepalive_timer = 0;
       connection_close (c, true);
       return G_SOURCE_REMOVE;
     }
-  if (!c->local_closed && now - c->last_sent_us >= (gint64) (NYM_SOCKS5_PROXY_KEEPALIVE_S - 1) * G_USEC_PER_SEC)
+  if (!c->local_closed && now - c->last_sent_us >= (gint64) config->keepalive_ms * 1000)
     send_data (c, NULL, 0, false);
   return G_SOURCE_CONTINUE;
 }
@@ -566,7 +572,7 @@ start_proxying (Connection    *c,
 
   len = nym_socks_reply_success (request->version, reply);
   queue_output_data (c, reply, len);
-  c->keepalive_timer = attach_source (proxy, g_timeout_source_new_seconds (NYM_SOCKS5_PROXY_KEEPALIVE_S),
+  c->keepalive_timer = attach_source (proxy, g_timeout_source_new (MAX (proxy->config.keepalive_ms / KEEPALIVE_CHECKS, 1)),
                                       on_keepalive, c, NULL);
   /* Bytes the client sent right behind its request are the start of its data. */
   if (rest_len > 0)
@@ -826,6 +832,12 @@ nym_socks5_proxy_new (const NymSocks5ProxyConfig  *config,
     self->config.connect_reply_surbs = NYM_SOCKS5_PROXY_CONNECT_REPLY_SURBS;
   if (self->config.send_reply_surbs == 0)
     self->config.send_reply_surbs = NYM_SOCKS5_PROXY_SEND_REPLY_SURBS;
+  if (self->config.keepalive_ms == 0)
+    self->config.keepalive_ms = NYM_SOCKS5_PROXY_KEEPALIVE_S * 1000;
+  if (self->config.idle_timeout_ms == 0)
+    self->config.idle_timeout_ms = NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S * 1000;
+  if (self->config.shutdown_timeout_ms == 0)
+    self->config.shutdown_timeout_ms = NYM_SOCKS5_PROXY_SHUTDOWN_TIMEOUT_MS;
   if (self->config.low_water > self->config.high_water)
     self->config.low_water = self->config.high_water;
   self->version = config->legacy ? NYM_NR_VERSION_INIT_LEGACY : NYM_NR_VERSION_INIT_VERSIONED;

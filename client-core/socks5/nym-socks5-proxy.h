@@ -60,6 +60,9 @@ typedef struct
   bool         legacy;               /* the legacy request encoding instead of the versioned one (§5.2) */
   guint        high_water;           /* stop reading clients while get_queued() is above this */
   guint        low_water;            /* and resume at or below this (also after drained()) */
+  guint        keepalive_ms;         /* 0 = NYM_SOCKS5_PROXY_KEEPALIVE_S */
+  guint        idle_timeout_ms;      /* 0 = NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S */
+  guint        shutdown_timeout_ms;  /* 0 = NYM_SOCKS5_PROXY_SHUTDOWN_TIMEOUT_MS */
 } NymSocks5ProxyConfig;
 
 typedef struct _NymSocks5Proxy NymSocks5Proxy;

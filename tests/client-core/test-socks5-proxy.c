@@ -768,6 +768,78 @@ test_slow_reader (void)
   harness_stop (&h);
 }
 
+/* The timers of a connection, shortened: an empty Send keeps a quiet connection alive, a
+ * connection the exit is silent on ends (and the exit is told), and a client that keeps its
+ * side open after the exit closed is closed a moment later. */
+static void
+test_timers (void)
+{
+  Harness h = { 0 };
+  g_autoptr(NymNrRequest) connect = NULL;
+  GSocket *socket;
+  uint8_t byte;
+
+  /* Keepalive: the client says nothing, empty Sends go out with increasing sequence numbers. */
+  h.config.keepalive_ms = 200;
+  harness_start (&h, true, false);
+  harness_call (&h, CALL_SET_READY);
+  socket = socks5_open (h.port, "exit-test.invalid", 80, socks5_success);
+  connect = harness_next_request (&h, NULL);
+  for (uint64_t sequence = 0; sequence < 2; sequence++)
+    {
+      g_autoptr(NymNrRequest) keepalive = harness_next_request (&h, NULL);
+
+      assert_send (keepalive, connect->connection_id, sequence, "", false);
+    }
+  client_close (socket);
+  harness_stop (&h);
+  g_clear_pointer (&connect, nym_nr_request_free);
+
+  /* Idle: nothing from the exit ends the connection, and the exit learns it. */
+  memset (&h, 0, sizeof h);
+  h.config.keepalive_ms = 400;
+  h.config.idle_timeout_ms = 600;
+  harness_start (&h, true, false);
+  harness_call (&h, CALL_SET_READY);
+  socket = socks5_open (h.port, "exit-test.invalid", 80, socks5_success);
+  connect = harness_next_request (&h, NULL);
+  client_expect_end (socket);
+  for (;;)
+    {
+      g_autoptr(NymNrRequest) send = harness_next_request (&h, NULL);
+
+      g_assert_cmpint (send->kind, ==, NYM_NR_REQUEST_SEND);
+      g_assert_cmpuint (g_bytes_get_size (send->data), ==, 0);
+      if (send->local_closed)
+        break;
+    }
+  harness_wait_no_connections (&h);
+  client_close (socket);
+  harness_stop (&h);
+  g_clear_pointer (&connect, nym_nr_request_free);
+
+  /* Shutdown: after the exit's close the client still holds its side open. */
+  memset (&h, 0, sizeof h);
+  h.config.shutdown_timeout_ms = 200;
+  harness_start (&h, true, false);
+  harness_call (&h, CALL_SET_READY);
+  socket = socks5_open (h.port, "exit-test.invalid", 80, socks5_success);
+  connect = harness_next_request (&h, NULL);
+  g_assert_true (harness_respond (&h, nym_nr_response_new_network_data (NYM_NR_VERSION_INIT_VERSIONED,
+                                                                       connect->connection_id, 0,
+                                                                       (const uint8_t *) "bye", 3, true)));
+  client_expect (socket, (const uint8_t *) "bye", 3);
+  g_assert_cmpuint (client_receive (socket, &byte, 1), ==, 0);
+  {
+    g_autoptr(NymNrRequest) close = harness_next_request (&h, NULL);
+
+    assert_send (close, connect->connection_id, 0, "", true);
+  }
+  harness_wait_no_connections (&h);
+  client_close (socket);
+  harness_stop (&h);
+}
+
 /* SOCKS refusals through the proxy, each with the code the RFCs give, then a close; none
  * reaches the exit. */
 static void
@@ -1318,6 +1390,7 @@ main (int    argc,
   g_test_add_func ("/socks5-proxy/connection-error", test_connection_error);
   g_test_add_func ("/socks5-proxy/back-pressure", test_back_pressure);
   g_test_add_func ("/socks5-proxy/slow-reader", test_slow_reader);
+  g_test_add_func ("/socks5-proxy/timers", test_timers);
   g_test_add_func ("/socks5-proxy/refusals", test_refusals);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/socks5-proxy/runtime/curl-anonymous", test_curl_anonymous);
