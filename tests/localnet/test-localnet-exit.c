@@ -333,9 +333,11 @@ client_take_response (Client        *client,
       uint64_t last = 0;
       bool closed = false;
 
+      /* A message can arrive twice (a fragment sent again after a late ack completes it a
+       * second time); like a real client, the ordered buffer drops the copy. */
       g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (stream->buffer, response->sequence,
                                                           response->data, response->remote_closed, &error),
-                       ==, NYM_NR_WRITE_STORED);
+                       !=, NYM_NR_WRITE_REFUSED);
       g_assert_no_error (error);
       while ((contiguous = nym_nr_ordered_buffer_read (stream->buffer, &last, &closed)) != NULL)
         {
