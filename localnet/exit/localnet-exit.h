@@ -33,7 +33,9 @@ GQuark localnet_exit_error_quark (void);
 #define LOCALNET_EXIT_DEFAULT_CLOSE_GRACE_MS     (3 * 1000)
 
 /* Messages handed to the runtime thread that it has not taken into its send queue yet;
- * above this the exit stops reading remote sockets even before the queue shows them. */
+ * above this the exit stops reading remote sockets even before the queue shows them. With
+ * 64 instead, a 10 MB download let the queue grow past 3000 fragments, whose late acks
+ * made the runtime send thousands of fragments again (bench/localnet-exit.c). */
 #define LOCALNET_EXIT_MAX_UNQUEUED_MESSAGES 8
 
 /* The localnet folder of the exit that serves gateway gateway_name: "exit-<gateway_name>". */
