@@ -1270,7 +1270,9 @@ on_reply_sweep (gpointer user_data)
             {
               g_autofree char *tag = nym_sender_tag_to_base58 (sender->tag);
 
-              g_debug ("Giving up %u reply fragments for %s: no SURBs came", g_queue_get_length (&sender->pending), tag);
+              /* The caller learns that a reply went nowhere, as for a message that cannot be sent. */
+              report_problem (self, g_strdup_printf ("Gave up %u reply fragments for the sender tag %s: "
+                                                     "it sent no more reply SURBs", g_queue_get_length (&sender->pending), tag));
               surb_sender_drop_pending (self, sender);
             }
           else if (idle > REPLY_SURB_REREQUEST_US)

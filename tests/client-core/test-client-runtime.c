@@ -802,6 +802,46 @@ test_reply_retransmission (Fixture       *fixture,
   peer_clear (&bob);
 }
 
+/* §4.1 (reply_controller): when the anonymous sender has gone, the replier asks again for
+ * SURBs every 5 s once none came for 10 s, at most 5 times, and then gives up what waits and
+ * says so; the runtime itself stays ready. This takes about 45 s. */
+static void
+test_reply_sender_gone (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Peer alice = { 0 }, bob = { 0 };
+  g_autoptr(GBytes) data = random_bytes (10);
+  g_autoptr(GBytes) answer = random_bytes (20 * 1024);
+  g_autofree char *tag = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  peer_init (&alice, fixture, "alice");
+  peer_init (&bob, fixture, "bob");
+  peer_start (&alice, fixture, true);
+  peer_start (&bob, fixture, true);
+  peer_wait_ready (&alice);
+  peer_wait_ready (&bob);
+  send_anonymous_to (&alice, nym_client_get_address (bob.client), data, 12);
+  WAIT_UNTIL (bob.anonymous->len == 1);
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (alice.client)));
+  peer_clear (&alice);
+
+  tag = g_strdup (g_ptr_array_index (bob.tags, 0));
+  reply_to (&bob, tag, answer);
+  WAIT_UNTIL (nym_client_runtime_get_queued (nym_client_get_runtime (bob.client)) > 0);
+  timeout_id = g_timeout_add_seconds (120, on_wait_timeout, &timed_out);
+  while (nym_client_get_error_message (bob.client) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_nonnull (nym_client_get_error_message (bob.client));
+  g_assert_nonnull (strstr (nym_client_get_error_message (bob.client), "Gave up"));
+  g_assert_nonnull (strstr (nym_client_get_error_message (bob.client), tag));
+  g_assert_cmpint (nym_client_get_state (bob.client), ==, NYM_CLIENT_STATE_READY);
+  peer_clear (&bob);
+}
+
 /* Bad input: a reply for a tag nobody sent us is reported as the error message and queues
  * nothing; a malformed tag and an anonymous message without SURBs are refused at once. */
 static void
@@ -1092,6 +1132,7 @@ main (int    argc,
   ADD ("/client-runtime/anonymous-two-clients", test_anonymous_two_clients);
   ADD ("/client-runtime/reply-needs-more-surbs", test_reply_needs_more_surbs);
   ADD ("/client-runtime/reply-retransmission", test_reply_retransmission);
+  ADD ("/client-runtime/reply-sender-gone", test_reply_sender_gone);
   ADD ("/client-runtime/reply-unknown-tag", test_reply_unknown_tag);
   ADD ("/client-runtime/hooks", test_hooks);
   ADD ("/client-runtime/loop-cover-stream", test_loop_cover_stream);
