@@ -35,12 +35,15 @@ void          nym_client_runtime_set_hooks     (NymClientRuntime            *sel
                                                 const NymClientRuntimeHooks *hooks,
                                                 gpointer                     user_data);
 /* Fragments and queues data at once. reply_surbs == 0: a Plain message; > 0: Repliable with
- * that many reply SURBs. Runtime thread only. */
+ * that many reply SURBs (made from the topology, so before the runtime is first ready such a
+ * message, and what is queued after it, waits until it is). Runtime thread only. */
 void          nym_client_runtime_queue_message (NymClientRuntime            *self,
                                                 const NymRecipient          *recipient,
                                                 GBytes                      *data,
                                                 guint                        reply_surbs);
-/* Queues a reply to the anonymous sender with sender_tag. Runtime thread only. */
+/* Queues a reply to the anonymous sender with sender_tag; it waits for more SURBs when those
+ * held run short (they count in get_queued()). An unknown tag is reported in a STATE event's
+ * error message and queues nothing. Runtime thread only. */
 void          nym_client_runtime_queue_reply   (NymClientRuntime            *self,
                                                 const uint8_t                sender_tag[static 16],
                                                 GBytes                      *data);
