@@ -311,19 +311,23 @@ peer_command (Peer       *peer,
   return id;
 }
 
+/* A Plain message (send_regular_message), or with anonymous a Repliable one
+ * (send_anonymous_message) carrying reply_surbs reply SURBs, none being allowed. */
 static guint
 peer_send (Peer       *peer,
            const char *to,
            GBytes     *data,
+           bool        anonymous,
            guint       reply_surbs)
 {
   g_autoptr(JsonObject) command = json_object_new ();
   g_autofree char *b64 = g_base64_encode (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
 
-  json_object_set_string_member (command, "cmd", "send");
+  json_object_set_string_member (command, "cmd", anonymous ? "anonymous" : "send");
   json_object_set_string_member (command, "to", to);
   json_object_set_string_member (command, "data", b64);
-  json_object_set_int_member (command, "surbs", reply_surbs);
+  if (anonymous)
+    json_object_set_int_member (command, "surbs", reply_surbs);
   return peer_command (peer, command);
 }
 
@@ -675,7 +679,7 @@ test_plain_from_wasm (Fixture       *fixture,
   make_messages (messages);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      last = peer_send (&fixture->peer, fixture->address, messages[i], 0);
+      last = peer_send (&fixture->peer, fixture->address, messages[i], false, 0);
       if (i == 0)
         first = last;
     }
@@ -769,7 +773,7 @@ test_anonymous_from_wasm (Fixture       *fixture,
   make_messages (replies);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      last = peer_send (&fixture->peer, fixture->address, messages[i], REPLY_SURBS);
+      last = peer_send (&fixture->peer, fixture->address, messages[i], true, REPLY_SURBS);
       if (i == 0)
         first = last;
     }
@@ -798,6 +802,43 @@ test_anonymous_from_wasm (Fixture       *fixture,
   free_messages (replies);
 }
 
+/* (b) Anonymous without new SURBs: once the real client gave us SURBs, its
+ * send_anonymous_message with 0 SURBs is still a Repliable message (DataV2 with an empty SURB
+ * list, §17) under the same sender tag, and our answer to it goes through the SURBs it gave
+ * before. */
+static void
+test_anonymous_from_wasm_no_surbs (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GBytes) with_surbs = random_bytes (300);
+  g_autoptr(GBytes) without_surbs = random_bytes (700);
+  g_autoptr(GBytes) answer = random_bytes (1500);
+  const Received *first, *second;
+  guint id;
+
+  if (skip_without_node (fixture))
+    return;
+  id = peer_send (&fixture->peer, fixture->address, with_surbs, true, REPLY_SURBS);
+  wait_commands_done (fixture, id, id);
+  WAIT_UNTIL (fixture, fixture->messages->len >= 1, "our client to get the message with SURBs");
+  id = peer_send (&fixture->peer, fixture->address, without_surbs, true, 0);
+  wait_commands_done (fixture, id, id);
+  WAIT_UNTIL (fixture, fixture->messages->len >= 2, "our client to get the message without SURBs");
+  first = find_once (fixture->messages, with_surbs);
+  second = find_once (fixture->messages, without_surbs);
+  g_assert_true (first->has_tag);
+  g_assert_true (second->has_tag);
+  g_assert_cmpmem (second->tag, SENDER_TAG_LEN, first->tag, SENDER_TAG_LEN);
+
+  nym_client_runtime_reply (fixture->runtime, second->tag, answer);
+  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get our answer");
+  wait_ours_idle (fixture);
+  spin (300);
+  g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
+  g_assert_false (find_once (fixture->peer.messages, answer)->has_tag);
+  g_assert_cmpuint (fixture->messages->len, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -823,6 +864,7 @@ main (int   argc,
   ADD ("/wasm-messages/plain/from-wasm", test_plain_from_wasm);
   ADD ("/wasm-messages/anonymous/to-wasm-and-reply", test_anonymous_to_wasm);
   ADD ("/wasm-messages/anonymous/from-wasm-and-reply", test_anonymous_from_wasm);
+  ADD ("/wasm-messages/anonymous/from-wasm-without-surbs", test_anonymous_from_wasm_no_surbs);
 #undef ADD
   return g_test_run ();
 }

@@ -5,8 +5,8 @@
 // Usage: node peer.mjs NYM_API_URL GATEWAY_IDENTITY CLIENT_ID
 //
 // Commands (stdin):
-//   {"cmd":"send","id":N,"to":ADDRESS,"data":BASE64,"surbs":K}   K = 0: send_regular_message (Plain);
-//                                                                 K > 0: send_anonymous_message (Repliable)
+//   {"cmd":"send","id":N,"to":ADDRESS,"data":BASE64}              send_regular_message (Plain)
+//   {"cmd":"anonymous","id":N,"to":ADDRESS,"data":BASE64,"surbs":K} send_anonymous_message (Repliable, K >= 0)
 //   {"cmd":"reply","id":N,"tag":HEX32,"data":BASE64}               send_reply through stored reply SURBs
 //   {"cmd":"quit"}
 // Events (stdout):
@@ -121,8 +121,11 @@ async function run(command) {
   const data = new Uint8Array(Buffer.from(command.data || '', 'base64'));
   switch (command.cmd) {
     case 'send':
-      if (command.surbs > 0) await client.send_anonymous_message(data, command.to, command.surbs);
-      else await client.send_regular_message(data, command.to);
+      await client.send_regular_message(data, command.to);
+      break;
+    case 'anonymous':
+      if (!Number.isInteger(command.surbs) || command.surbs < 0) throw new Error(`"${command.surbs}" is not a SURB count`);
+      await client.send_anonymous_message(data, command.to, command.surbs);
       break;
     case 'reply':
       if (!/^[0-9a-f]{32}$/.test(command.tag || '')) throw new Error(`"${command.tag}" is not a 16-byte hex sender tag`);
