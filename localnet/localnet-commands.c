@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `nymph-localnet run`, `mixnode` and `nym-api`: start nodes on one GMainLoop until SIGINT/SIGTERM. */
+/* `nymph-localnet run`, `mixnode`, `nym-api` and `exit`: start nodes on one GMainLoop until SIGINT/SIGTERM. */
 #include "localnet-commands.h"
 
 #include <stdio.h>
@@ -477,5 +477,81 @@ localnet_nym_api_command (int    argc,
 
 fail:
   fprintf (stderr, "nymph-localnet nym-api: %s\n", error->message);
+  return 1;
+}
+
+int
+localnet_exit_command (int    argc,
+                       char **argv)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *gateway = NULL;
+  g_autofree char *exit_policy = NULL;
+  gboolean zero_delay = FALSE, allow_local = TRUE;
+  GOptionEntry entries[] = {
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "The localnet directory (required)", "DIR" },
+    { "gateway", 0, 0, G_OPTION_ARG_STRING, &gateway, "The gateway to serve (default: the last exit gateway in localnet.json)", "NAME" },
+    { "exit-policy", 0, 0, G_OPTION_ARG_FILENAME, &exit_policy, "The exit's torrc-style allow-list (default: an open proxy)", "FILE" },
+    { "zero-delay", 0, 0, G_OPTION_ARG_NONE, &zero_delay, "Send at once, without mix delays or cover traffic", NULL },
+    { "exit-allow-local", 0, 0, G_OPTION_ARG_NONE, &allow_local, "Let the exit reach loopback and private addresses (the default)", NULL },
+    { "no-exit-allow-local", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &allow_local, "Let the exit reach global addresses only", NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignalLoop) signals = NULL;
+  g_autoptr(LocalnetNetwork) network = NULL;
+  g_autoptr(LocalnetExit) exit = NULL;
+  g_autofree char *summary = NULL;
+  const LocalnetNodeInfo *node;
+
+  if (!parse_options ("exit", "- run the network requester of a localnet", entries, &argc, &argv))
+    return 2;
+  if (dir == NULL)
+    {
+      fprintf (stderr, "Usage: nymph-localnet exit --dir DIR [--gateway NAME] [--exit-policy FILE] [--zero-delay] [--no-exit-allow-local]\n");
+      return 2;
+    }
+
+  signals = signal_loop_new ();
+  network = localnet_network_new (dir, &error);
+  if (network == NULL)
+    goto fail;
+  if (gateway == NULL)
+    {
+      GPtrArray *nodes = localnet_network_get_nodes (network);
+
+      for (guint i = 0; i < nodes->len; i++)
+        {
+          const LocalnetNodeInfo *candidate = g_ptr_array_index (nodes, i);
+          if (candidate->kind == LOCALNET_NODE_GATEWAY && candidate->exit)
+            {
+              g_free (gateway);
+              gateway = g_strdup (candidate->name);
+            }
+        }
+    }
+  node = gateway != NULL ? localnet_network_find_node (network, gateway) : NULL;
+  if (node == NULL || node->kind != LOCALNET_NODE_GATEWAY || localnet_network_get_nym_api_url (network) == NULL)
+    {
+      g_set_error (&error, LOCALNET_EXIT_ERROR, LOCALNET_EXIT_ERROR_INVALID,
+                   "%s has no nym-api and %s %s%s%s to serve", localnet_network_get_json_path (network),
+                   gateway != NULL ? "no gateway called" : "no exit gateway",
+                   gateway != NULL ? "“" : "", gateway != NULL ? gateway : "", gateway != NULL ? "”" : "");
+      goto fail;
+    }
+  exit = start_exit (network, signals, gateway, exit_policy, allow_local, zero_delay, &error);
+  if (exit == NULL)
+    goto fail;
+
+  printf ("address: %s\n", localnet_exit_get_address (exit));
+  print_ready (network);
+  g_main_loop_run (signals->loop);
+  summary = localnet_exit_dup_summary (exit);
+  fprintf (stderr, "nymph-localnet: exit %s\n", summary);
+  localnet_exit_stop (exit);
+  return 0;
+
+fail:
+  fprintf (stderr, "nymph-localnet exit: %s\n", error->message);
   return 1;
 }

@@ -25,6 +25,7 @@ static const LocalnetCommand commands[] = {
   { "mixnode", "Run one mix node (--dir DIR --layer L [--index I] [--port P])", localnet_mixnode_command },
   { "nym-api", "Run the nym-api alone (--dir DIR [--port P])", localnet_nym_api_command },
   { "gateway", "Run one gateway (--dir DIR [--index I] [--ws-port P] [--mix-port P] [--stats-file F])", localnet_gateway_command },
+  { "exit", "Run the network requester of a gateway (--dir DIR [--gateway NAME] [--exit-policy FILE] [--zero-delay])", localnet_exit_command },
   { NULL, NULL, NULL },
 };
 

@@ -1259,6 +1259,81 @@ test_program (void)
   localnet_test_rmdir (dir);
 }
 
+static char *
+read_line (GDataInputStream *out)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
+
+/* `nymph-localnet exit` alone joins a localnet that `run --no-exit` runs in another
+ * process: it prints its address, publishes it in the shared localnet.json, and prints
+ * its counters when it stops. Without --dir it is a usage error. */
+static void
+test_program_single (void)
+{
+  g_autofree char *program = program_path ();
+  g_autofree char *dir = localnet_test_mkdtemp ();
+  g_autofree char *json_path = g_build_filename (dir, "localnet.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) network = NULL;
+  g_autoptr(GSubprocess) exit = NULL;
+  g_autoptr(GSubprocess) usage = NULL;
+  g_autoptr(GDataInputStream) network_out = NULL;
+  g_autoptr(GDataInputStream) exit_out = NULL;
+  g_autoptr(LocalnetNetwork) shared = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *address_line = NULL;
+  g_autofree char *exit_err = NULL;
+  g_autofree char *exit_dir = NULL;
+
+  network = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              program, "run", "--dir", dir, "--zero-delay", "--no-exit", NULL);
+  g_assert_no_error (error);
+  network_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (network));
+  line = read_line (network_out);
+  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
+  g_clear_pointer (&line, g_free);
+
+  exit = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           program, "exit", "--dir", dir, "--zero-delay", NULL);
+  g_assert_no_error (error);
+  exit_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (exit));
+  address_line = read_line (exit_out);
+  g_assert_true (g_str_has_prefix (address_line, "address: "));
+  line = read_line (exit_out);
+  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
+  g_assert_cmpstr (line + strlen ("nymph-localnet: ready "), ==, json_path);
+
+  shared = localnet_network_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (localnet_network_find_node (shared, "gateway-1")->network_requester_address, ==,
+                   address_line + strlen ("address: "));
+  exit_dir = g_build_filename (dir, "exit-gateway-1", NULL);
+  g_assert_true (g_file_test (exit_dir, G_FILE_TEST_IS_DIR));
+
+  g_subprocess_send_signal (exit, SIGTERM);
+  g_assert_true (g_subprocess_communicate_utf8 (exit, NULL, NULL, NULL, &exit_err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (exit), ==, 0);
+  g_assert_nonnull (strstr (exit_err, "nymph-localnet: exit requests=0"));
+  g_subprocess_send_signal (network, SIGTERM);
+  g_assert_true (g_subprocess_wait (network, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (network), ==, 0);
+
+  usage = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                            program, "exit", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (usage, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (usage), ==, 2);
+  g_assert_finalize_object (g_steal_pointer (&shared));
+  localnet_test_rmdir (dir);
+}
+
 /* Bad input: a missing or broken policy file, a bad URL or gateway, a second start. */
 static void
 test_bad_input (void)
@@ -1321,6 +1396,7 @@ main (int   argc,
 
   g_test_add_func ("/localnet/exit/bad-input", test_bad_input);
   g_test_add_func ("/localnet/exit/program", test_program);
+  g_test_add_func ("/localnet/exit/program/single", test_program_single);
   ADD ("/localnet/exit/echo/versioned", test_echo, GINT_TO_POINTER (0));
   ADD ("/localnet/exit/echo/legacy", test_echo, GINT_TO_POINTER (1));
   ADD ("/localnet/exit/remote-close", test_remote_close, GINT_TO_POINTER (0));
