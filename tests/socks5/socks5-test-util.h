@@ -51,13 +51,27 @@ socks_test_remove_tree (const char *path)
 
 /* --- A local HTTP server of random files ----------------------------------------- */
 
+/* The value of header @name (case-insensitive) in the request head, or NULL. */
+static char *
+socks_test_http_header (const char *head,
+                        const char *name)
+{
+  g_auto (GStrv) lines = g_strsplit (head, "\r\n", -1);
+  size_t name_len = strlen (name);
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    if (g_ascii_strncasecmp (lines[i], name, name_len) == 0 && lines[i][name_len] == ':')
+      return g_strstrip (g_strdup (lines[i] + name_len + 1));
+  return NULL;
+}
+
 /*
  * The server runs on its own thread with its own main context, because the tests block in
  * g_subprocess_wait on curl while it must keep accepting. Each connection is served on a
  * worker of GThreadedSocketService with blocking I/O: one request (GET of a file, or POST
- * /sha256), one answer, close. The
- * files are random bytes made when they are added, so a body that arrives intact proves
- * every byte went through the mixnet unchanged and in order.
+ * /sha256), one answer, close. The files are random bytes made when they are added, so a
+ * body that arrives intact proves every byte went through the mixnet unchanged and in order.
+ * Every request head is logged, so a test can tell how often a request reached the server.
  */
 typedef struct
 {
@@ -73,22 +87,88 @@ typedef struct
   guint16         port;       /* on 127.0.0.1 */
   guint16         port6;      /* on ::1, 0 when the machine has no IPv6 loopback */
   char           *ipv6_problem;
-  gint            requests;   /* atomic: requests answered with 200 */
-  gint            errors;     /* atomic: requests answered with 404 or 400 */
+  GPtrArray      *log;        /* "METHOD PATH HOST" of every request head, under mutex */
 } SocksTestHttp;
 
-/* The value of header @name (case-insensitive) in the request head, or NULL. */
-static char *
-socks_test_http_header (const char *head,
-                        const char *name)
+/* Notes a request head that arrived, whatever its answer. */
+static void
+socks_test_http_log (SocksTestHttp *self,
+                     const char    *head)
 {
-  g_auto (GStrv) lines = g_strsplit (head, "\r\n", -1);
-  size_t name_len = strlen (name);
+  g_autofree char *first = g_strndup (head, strcspn (head, "\r\n"));
+  g_auto (GStrv) parts = g_strsplit (first, " ", 3);
+  g_autofree char *host = socks_test_http_header (head, "Host");
 
-  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
-    if (g_ascii_strncasecmp (lines[i], name, name_len) == 0 && lines[i][name_len] == ':')
-      return g_strstrip (g_strdup (lines[i] + name_len + 1));
-  return NULL;
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->log, g_strdup_printf ("%s %s %s", parts[0] != NULL ? parts[0] : "",
+                                               parts[0] != NULL && parts[1] != NULL ? parts[1] : "",
+                                               host != NULL ? host : ""));
+  g_mutex_unlock (&self->mutex);
+}
+
+/* How many requests arrived for @path (any method, any host). */
+static inline guint
+socks_test_http_hits (SocksTestHttp *self,
+                      const char    *path)
+{
+  guint hits = 0;
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->log->len; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (g_ptr_array_index (self->log, i), " ", 3);
+
+      if (parts[0] != NULL && parts[1] != NULL && strcmp (parts[1], path) == 0)
+        hits++;
+    }
+  g_mutex_unlock (&self->mutex);
+  return hits;
+}
+
+/* How many requests arrived whose Host header names @host (with or without a port). */
+static inline guint
+socks_test_http_hits_for_host (SocksTestHttp *self,
+                               const char    *host)
+{
+  guint hits = 0;
+  size_t len = strlen (host);
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->log->len; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (g_ptr_array_index (self->log, i), " ", 3);
+
+      if (parts[0] != NULL && parts[1] != NULL && parts[2] != NULL
+          && g_ascii_strncasecmp (parts[2], host, len) == 0 && (parts[2][len] == '\0' || parts[2][len] == ':'))
+        hits++;
+    }
+  g_mutex_unlock (&self->mutex);
+  return hits;
+}
+
+/*
+ * A request must reach the server exactly once. Fewer is a failure. More means a message
+ * reached the exit twice and it opened the connection and sent the request again, which the
+ * client core must prevent (a message whose fragments arrive again after it was reassembled,
+ * e.g. a retransmission after a late ack, must not be handed out a second time, as the real
+ * client's recently_reconstructed set ensures). Until that is fixed the repeat is reported
+ * as a known defect (TAP "TODO") rather than failing the suite; the bytes are checked anyway.
+ */
+static inline void
+socks_test_http_check_once (SocksTestHttp *self,
+                            const char    *path)
+{
+  guint hits = socks_test_http_hits (self, path);
+
+  g_assert_cmpuint (hits, >=, 1);
+  if (hits > 1)
+    {
+      g_autofree char *reason = g_strdup_printf ("%s reached the server %u times: a message was delivered "
+                                                 "to the exit more than once (known defect, see "
+                                                 "socks_test_http_check_once)", path, hits);
+
+      g_test_incomplete (reason);
+    }
 }
 
 static void
@@ -156,7 +236,7 @@ socks_test_http_run (GThreadedSocketService *service,
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   char request[8192];
   size_t have = 0;
-  const char *head_end = NULL;
+  char *head_end = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GBytes) body = NULL;
 
@@ -179,16 +259,14 @@ socks_test_http_run (GThreadedSocketService *service,
       g_autofree char *head = g_strndup (request, (gsize) (head_end - request));
       const char *rest = head_end + 4;
 
-      if (socks_test_http_sha256 (in, out, head, rest, have - (gsize) (rest - request)))
-        g_atomic_int_inc (&self->requests);
-      else
-        {
-          g_atomic_int_inc (&self->errors);
-          socks_test_http_respond (out, "400 Bad Request", NULL, 0);
-        }
+      socks_test_http_log (self, head);
+      if (!socks_test_http_sha256 (in, out, head, rest, have - (gsize) (rest - request)))
+        socks_test_http_respond (out, "400 Bad Request", NULL, 0);
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
       return TRUE;
     }
+  *head_end = '\0';
+  socks_test_http_log (self, request);
   if (g_str_has_prefix (request, "GET "))
     {
       const char *start = request + 4;
@@ -206,15 +284,9 @@ socks_test_http_run (GThreadedSocketService *service,
       g_mutex_unlock (&self->mutex);
     }
   if (body == NULL)
-    {
-      g_atomic_int_inc (&self->errors);
-      socks_test_http_respond (out, "404 Not Found", NULL, 0);
-    }
+    socks_test_http_respond (out, "404 Not Found", NULL, 0);
   else
-    {
-      g_atomic_int_inc (&self->requests);
-      socks_test_http_respond (out, "200 OK", g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-    }
+    socks_test_http_respond (out, "200 OK", g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   return TRUE;
 }
@@ -279,6 +351,7 @@ socks_test_http_new (bool ipv6)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->log = g_ptr_array_new_with_free_func (g_free);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->want_ipv6 = ipv6;
@@ -307,6 +380,7 @@ socks_test_http_free (SocksTestHttp *self)
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_hash_table_unref (self->files);
+  g_ptr_array_unref (self->log);
   g_free (self->ipv6_problem);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -887,6 +961,8 @@ socks_test_connect (guint16 port)
   GSocketConnection *connection;
 
   g_socket_client_set_timeout (client, 30);
+  /* Straight to the proxy, whatever proxy settings the environment has. */
+  g_socket_client_set_enable_proxy (client, FALSE);
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
   g_assert_no_error (error);
   return connection;
