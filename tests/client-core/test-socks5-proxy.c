@@ -1365,6 +1365,49 @@ test_runtime_fail_closed (Fixture       *fixture,
   stop_client (client);
 }
 
+/* A proxy the runtime cannot start puts it in "error" with a message naming what is wrong,
+ * before anything else happens (no nym-api is needed for that). */
+static void
+test_runtime_bad_config (void)
+{
+  static const struct
+  {
+    const char *address;
+    const char *exit;
+    const char *in_message;
+  } cases[] = {
+    { "127.0.0.1:0", NULL, "network requester" },
+    { "127.0.0.1:0", "not-a-recipient", "not-a-recipient" },
+    { "0.0.0.0:0", "XqW1YKfE5BcNmypr83T19wsoQ13aAwLQmtgDaeXrdcr.3d5umtPYKQpnXSXhJgKB9v137uFSQ9Xa3MSoxEDaQmh3@"
+                   "8HEwMnCuT7q4z1iRGDxTBH9pyQDsyLHtH8Dc8aUn8fJF", "other machines" },
+    { "proxy.example:1080", "XqW1YKfE5BcNmypr83T19wsoQ13aAwLQmtgDaeXrdcr.3d5umtPYKQpnXSXhJgKB9v137uFSQ9Xa3MSoxEDaQmh3@"
+                            "8HEwMnCuT7q4z1iRGDxTBH9pyQDsyLHtH8Dc8aUn8fJF", "proxy.example:1080" },
+  };
+  g_autofree char *dir = localnet_test_mkdtemp ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      NymClientRuntimeConfig config;
+      const char *urls[] = { "http://127.0.0.1:1/", NULL };
+      g_autoptr(GError) error = NULL;
+      NymClient *client = nym_client_new ();
+
+      nym_client_runtime_config_init (&config);
+      config.data_dir = dir;
+      config.nym_api_urls = (char **) urls;
+      config.socks5_address = (char *) cases[i].address;
+      config.socks5_exit = (char *) cases[i].exit;
+      g_assert_true (nym_client_start (client, &config, &error));
+      g_assert_no_error (error);
+      WAIT_UNTIL (nym_client_get_state (client) == NYM_CLIENT_STATE_ERROR);
+      g_test_message ("%s", nym_client_get_error_message (client));
+      g_assert_nonnull (strstr (nym_client_get_error_message (client), cases[i].in_message));
+      g_assert_null (nym_client_get_socks_address (client));
+      stop_client (client);
+    }
+  localnet_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1392,6 +1435,7 @@ main (int    argc,
   g_test_add_func ("/socks5-proxy/slow-reader", test_slow_reader);
   g_test_add_func ("/socks5-proxy/timers", test_timers);
   g_test_add_func ("/socks5-proxy/refusals", test_refusals);
+  g_test_add_func ("/socks5-proxy/runtime/bad-config", test_runtime_bad_config);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/socks5-proxy/runtime/curl-anonymous", test_curl_anonymous);
   ADD ("/socks5-proxy/runtime/curl-open-proxy-mode", test_curl_open_proxy_mode);
