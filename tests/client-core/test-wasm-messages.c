@@ -502,9 +502,10 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *package = node_modules != NULL
+    ? g_build_filename (node_modules, "@nymproject", "nym-client-wasm", "package.json", NULL) : NULL;
 
-  if (node_path == NULL || *node_path == '\0' || node_modules == NULL
-      || !g_file_test (node_modules, G_FILE_TEST_IS_DIR))
+  if (node_path == NULL || *node_path == '\0' || package == NULL || !g_file_test (package, G_FILE_TEST_IS_REGULAR))
     {
       fixture->skipped = true;
       return;
