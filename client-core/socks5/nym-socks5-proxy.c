@@ -81,6 +81,7 @@ struct _Connection
   gint64              last_received_us;
   guint               keepalive_timer;
   guint               shutdown_timer;
+  guint               handshake_timer;
   uint8_t             buffer[NYM_SOCKS5_PROXY_CHUNK_SIZE];
 };
 
@@ -473,6 +474,7 @@ connection_close (Connection *c,
   c->phase = PHASE_CLOSED;
   destroy_source (proxy, &c->keepalive_timer);
   destroy_source (proxy, &c->shutdown_timer);
+  destroy_source (proxy, &c->handshake_timer);
   if (c->in_paused)
     {
       g_queue_remove (&proxy->paused, c);
@@ -514,6 +516,18 @@ on_keepalive (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_handshake_timeout (gpointer user_data)
+{
+  Connection *c = user_data;
+
+  c->handshake_timer = 0;
+  g_debug ("A SOCKS client did not complete its request in %u ms; closing it",
+           c->proxy->config.handshake_timeout_ms);
+  connection_close (c, false);
+  return G_SOURCE_REMOVE;
+}
+
 static uint64_t
 new_connection_id (NymSocks5Proxy *proxy)
 {
@@ -551,6 +565,8 @@ start_proxying (Connection    *c,
   g_autoptr(NymNrRequest) connect = NULL;
   uint8_t reply[NYM_SOCKS_REPLY_MAX];
   size_t len;
+
+  destroy_source (proxy, &c->handshake_timer);
 
   if (!proxy->ready || (!proxy->config.anonymous && !proxy->have_self_address))
     {
@@ -785,6 +801,8 @@ on_incoming (GSocketService    *service,
   g_queue_init (&c->output);
   g_socket_set_option (g_socket_connection_get_socket (stream), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   g_hash_table_add (self->connections, c);
+  c->handshake_timer = attach_source (self, g_timeout_source_new (self->config.handshake_timeout_ms),
+                                      on_handshake_timeout, c, NULL);
   connection_read (c);
   return TRUE;
 }
@@ -838,6 +856,8 @@ nym_socks5_proxy_new (const NymSocks5ProxyConfig  *config,
     self->config.idle_timeout_ms = NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S * 1000;
   if (self->config.shutdown_timeout_ms == 0)
     self->config.shutdown_timeout_ms = NYM_SOCKS5_PROXY_SHUTDOWN_TIMEOUT_MS;
+  if (self->config.handshake_timeout_ms == 0)
+    self->config.handshake_timeout_ms = NYM_SOCKS5_PROXY_HANDSHAKE_TIMEOUT_MS;
   if (self->config.low_water > self->config.high_water)
     self->config.low_water = self->config.high_water;
   self->version = config->legacy ? NYM_NR_VERSION_INIT_LEGACY : NYM_NR_VERSION_INIT_VERSIONED;

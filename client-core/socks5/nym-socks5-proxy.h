@@ -29,6 +29,10 @@ G_BEGIN_DECLS
 #define NYM_SOCKS5_PROXY_KEEPALIVE_S 60
 #define NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S (5 * 60)
 
+/* A client that has not completed its SOCKS request this long after connecting is closed, so
+ * that idle connections cannot pile up before the handshake. */
+#define NYM_SOCKS5_PROXY_HANDSHAKE_TIMEOUT_MS (30 * 1000)
+
 /* After the exit closed its side and everything it sent was written, a client that keeps its
  * side open is closed this much later (the Nym client's SHUTDOWN_TIMEOUT). */
 #define NYM_SOCKS5_PROXY_SHUTDOWN_TIMEOUT_MS 3000
@@ -63,6 +67,7 @@ typedef struct
   guint        keepalive_ms;         /* 0 = NYM_SOCKS5_PROXY_KEEPALIVE_S */
   guint        idle_timeout_ms;      /* 0 = NYM_SOCKS5_PROXY_IDLE_TIMEOUT_S */
   guint        shutdown_timeout_ms;  /* 0 = NYM_SOCKS5_PROXY_SHUTDOWN_TIMEOUT_MS */
+  guint        handshake_timeout_ms; /* 0 = NYM_SOCKS5_PROXY_HANDSHAKE_TIMEOUT_MS */
 } NymSocks5ProxyConfig;
 
 typedef struct _NymSocks5Proxy NymSocks5Proxy;

@@ -769,8 +769,9 @@ test_slow_reader (void)
 }
 
 /* The timers of a connection, shortened: an empty Send keeps a quiet connection alive, a
- * connection the exit is silent on ends (and the exit is told), and a client that keeps its
- * side open after the exit closed is closed a moment later. */
+ * connection the exit is silent on ends (and the exit is told), a handshake that does not
+ * complete ends, and a client that keeps its side open after the exit closed is closed a
+ * moment later. */
 static void
 test_timers (void)
 {
@@ -817,6 +818,23 @@ test_timers (void)
   client_close (socket);
   harness_stop (&h);
   g_clear_pointer (&connect, nym_nr_request_free);
+
+  /* Handshake: a client that connects and says nothing, or only half a request, is closed. */
+  memset (&h, 0, sizeof h);
+  h.config.handshake_timeout_ms = 200;
+  harness_start (&h, true, false);
+  harness_call (&h, CALL_SET_READY);
+  socket = client_connect (h.port);
+  client_expect_end (socket);
+  client_close (socket);
+  socket = client_connect (h.port);
+  client_send (socket, "\x05\x01\x00\x05\x01", 5);
+  client_expect (socket, (const uint8_t *) "\x05\x00", 2);
+  client_expect_end (socket);
+  client_close (socket);
+  harness_wait_no_connections (&h);
+  g_assert_null (g_async_queue_try_pop (h.sent));
+  harness_stop (&h);
 
   /* Shutdown: after the exit's close the client still holds its side open. */
   memset (&h, 0, sizeof h);
