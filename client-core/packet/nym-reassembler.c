@@ -17,7 +17,11 @@ typedef struct
 
 struct _NymReassembler
 {
-  GHashTable *sets; /* set id → SetBuffer */
+  GHashTable *sets;      /* set id → SetBuffer */
+  /* Set ids of messages already handed out → when (µs). A fragment sent again because its
+   * ack was late can arrive after its message was complete; like the real client, which keeps
+   * the ids it reconstructed, such a late copy must not deliver the whole message twice. */
+  GHashTable *completed;
 };
 
 static void
@@ -35,6 +39,7 @@ nym_reassembler_new (void)
 
   reassembler->sets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                              (GDestroyNotify) set_buffer_free);
+  reassembler->completed = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   return reassembler;
 }
 
@@ -44,6 +49,7 @@ nym_reassembler_free (NymReassembler *reassembler)
   if (reassembler == NULL)
     return;
   g_clear_pointer (&reassembler->sets, g_hash_table_unref);
+  g_clear_pointer (&reassembler->completed, g_hash_table_unref);
   g_free (reassembler);
 }
 
@@ -101,7 +107,8 @@ complete_chain_start (NymReassembler *reassembler,
 
 static GByteArray *
 take_message (NymReassembler *reassembler,
-              int32_t         start)
+              int32_t         start,
+              int64_t         now_us)
 {
   GByteArray *message = g_byte_array_new ();
   int32_t id = start;
@@ -120,6 +127,7 @@ take_message (NymReassembler *reassembler,
             g_byte_array_append (message, data, (guint) len);
         }
       g_hash_table_remove (reassembler->sets, GINT_TO_POINTER (id));
+      g_hash_table_insert (reassembler->completed, GINT_TO_POINTER (id), g_memdup2 (&now_us, sizeof now_us));
       id = next;
     }
   return message;
@@ -142,6 +150,8 @@ nym_reassembler_insert (NymReassembler *reassembler,
   if (!nym_fragment_header_decode (fragment, len, &header, &header_len, error))
     return NYM_REASSEMBLY_INVALID;
 
+  if (g_hash_table_contains (reassembler->completed, GINT_TO_POINTER (header.set_id)))
+    return NYM_REASSEMBLY_DUPLICATE;
   set = lookup (reassembler, header.set_id);
   if (set == NULL)
     {
@@ -173,13 +183,15 @@ nym_reassembler_insert (NymReassembler *reassembler,
   start = complete_chain_start (reassembler, header.set_id);
   if (start == 0)
     return NYM_REASSEMBLY_PENDING;
-  *message = take_message (reassembler, start);
+  *message = take_message (reassembler, start, now_us);
   return NYM_REASSEMBLY_COMPLETE;
 }
 
 /*
  * Drops every set that has not received a fragment for max_idle_us; a dropped set makes the
- * rest of its chain unreachable, so those sets age out the same way.
+ * rest of its chain unreachable, so those sets age out the same way. The ids of messages handed
+ * out longer ago than max_idle_us are forgotten too: by then no late copy is still in flight.
+ * Returns the number of incomplete sets dropped.
  */
 unsigned
 nym_reassembler_expire (NymReassembler *reassembler,
@@ -201,6 +213,10 @@ nym_reassembler_expire (NymReassembler *reassembler,
           dropped++;
         }
     }
+  g_hash_table_iter_init (&iter, reassembler->completed);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (now_us - *(const int64_t *) value >= max_idle_us)
+      g_hash_table_iter_remove (&iter);
   return dropped;
 }
 

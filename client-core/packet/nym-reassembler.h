@@ -20,7 +20,8 @@ typedef enum
 {
   NYM_REASSEMBLY_INVALID,   /* the fragment was rejected; error is set */
   NYM_REASSEMBLY_PENDING,   /* stored; the message is not complete yet */
-  NYM_REASSEMBLY_DUPLICATE, /* this fragment was already stored; nothing changed */
+  NYM_REASSEMBLY_DUPLICATE, /* this fragment was already stored, or its message was already
+                             * handed out (a late retransmission); nothing changed */
   NYM_REASSEMBLY_COMPLETE,  /* the message is complete and was handed out */
 } NymReassemblyStatus;
 

@@ -142,9 +142,39 @@ test_duplicates (Fixture       *fixture,
   g_assert_cmpint (insert (fixture, n - 1, 0, &message), ==, NYM_REASSEMBLY_COMPLETE);
   g_assert_cmpmem (message->data, message->len, fixture->message, fixture->len);
   g_clear_pointer (&message, g_byte_array_unref);
-  /* After completion the sets are gone; a late duplicate starts a new, incomplete set. */
-  g_assert_cmpint (insert (fixture, 0, 0, &message), ==, NYM_REASSEMBLY_PENDING);
-  g_assert_null (message);
+  /* A late copy of any fragment (a retransmission whose ack was slow) after completion is a
+   * duplicate too: it neither starts a new set nor delivers the message a second time, even
+   * when every fragment of the message arrives again. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (insert (fixture, i, 0, &message), ==, NYM_REASSEMBLY_DUPLICATE);
+      g_assert_null (message);
+    }
+  g_assert_cmpuint (nym_reassembler_pending_sets (fixture->reassembler), ==, 0);
+}
+
+/* The ids of delivered messages are forgotten after the timeout, and only then. */
+static void
+test_completed_ids_expire (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GByteArray) message = NULL;
+  int64_t t0 = 1000 * G_USEC_PER_SEC;
+  guint n = fixture->fragments->len;
+
+  for (guint i = 0; i < n; i++)
+    (void) insert (fixture, i, t0, &message);
+  g_assert_nonnull (message);
+  g_clear_pointer (&message, g_byte_array_unref);
+  g_assert_cmpuint (nym_reassembler_expire (fixture->reassembler, t0 + NYM_REASSEMBLY_TIMEOUT_US - 1,
+                                            NYM_REASSEMBLY_TIMEOUT_US), ==, 0);
+  g_assert_cmpint (insert (fixture, 0, t0, &message), ==, NYM_REASSEMBLY_DUPLICATE);
+  (void) nym_reassembler_expire (fixture->reassembler, t0 + NYM_REASSEMBLY_TIMEOUT_US, NYM_REASSEMBLY_TIMEOUT_US);
+  /* Forgotten: the same set id is a new message again and can complete. */
+  for (guint i = 0; i < n; i++)
+    (void) insert (fixture, i, t0 + NYM_REASSEMBLY_TIMEOUT_US, &message);
+  g_assert_nonnull (message);
+  g_assert_cmpmem (message->data, message->len, fixture->message, fixture->len);
 }
 
 /* A missing fragment (in the middle of the chain) keeps the message incomplete. */
@@ -308,6 +338,7 @@ main (int argc, char *argv[])
   g_test_add ("/reassembly/linked/reverse", Fixture, GSIZE_TO_POINTER (three_sets), fixture_set_up, test_reverse, fixture_tear_down);
   g_test_add ("/reassembly/linked/shuffled", Fixture, GSIZE_TO_POINTER (three_sets), fixture_set_up, test_shuffled, fixture_tear_down);
   g_test_add ("/reassembly/linked/duplicates", Fixture, GSIZE_TO_POINTER (three_sets), fixture_set_up, test_duplicates, fixture_tear_down);
+  g_test_add ("/reassembly/linked/completed-ids-expire", Fixture, GSIZE_TO_POINTER (three_sets), fixture_set_up, test_completed_ids_expire, fixture_tear_down);
   g_test_add ("/reassembly/linked/missing", Fixture, GSIZE_TO_POINTER (three_sets), fixture_set_up, test_missing, fixture_tear_down);
   g_test_add ("/reassembly/linked/timeout", Fixture, GSIZE_TO_POINTER (three_sets), fixture_set_up, test_timeout, fixture_tear_down);
   g_test_add_func ("/reassembly/interleaved", test_interleaved);
