@@ -11,6 +11,7 @@
 #include "mixnode/localnet-mixnode.h"
 #include "nym-api/localnet-nym-api.h"
 #include "packet/nym-packet-size.h"
+#include "crypto/nym-base58.h"
 #include "packet/nym-recipient.h"
 #include "runtime/nym-client-runtime.h"
 
@@ -27,6 +28,7 @@
 static char *node_path;
 static char *script_path;
 static char *node_modules;
+static char *cli_path;
 
 /* 1 B, 1 KB, 10 KB (a few packets) and 100 KB (64 packets, a linked fragment set). */
 static const size_t sizes[] = { 1, 1024, 10 * 1024, 100 * 1024 };
@@ -840,6 +842,212 @@ test_anonymous_from_wasm_no_surbs (Fixture       *fixture,
   g_assert_cmpuint (fixture->messages->len, ==, 2);
 }
 
+/* nymph-cli as our client: a child process with its own data dir, at the localnet's gateway. */
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *err;
+  char             *stdout_path;
+  char             *address;   /* from "Listening as ADDRESS" (listen only) */
+  bool              exited;
+} Cli;
+
+static void
+on_cli_exited (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  cli->exited = true;
+}
+
+static void
+on_cli_line (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+  g_printerr ("nymph-cli: %s\n", line);
+  if (g_str_has_prefix (line, "Listening as ") && cli->address == NULL)
+    cli->address = g_strdup (line + strlen ("Listening as "));
+  g_data_input_stream_read_line_async (cli->err, G_PRIORITY_DEFAULT, NULL, on_cli_line, cli);
+}
+
+/* Runs nymph-cli mixnet ARGS… (the client options added) with stdin from stdin_path or
+ * nothing; stdout goes to a file, stderr is read line by line for the address. */
+static void
+cli_start (Fixture           *fixture,
+           Cli               *cli,
+           const char        *name,
+           const char        *stdin_path,
+           const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  cli->stdout_path = g_build_filename (fixture->dir, name, NULL);
+  g_ptr_array_add (argv, g_strdup (cli_path));
+  g_ptr_array_add (argv, g_strdup ("mixnet"));
+  g_ptr_array_add (argv, g_strdup (args[0]));
+  g_ptr_array_add (argv, g_strdup ("--data-dir"));
+  g_ptr_array_add (argv, g_strconcat (cli->stdout_path, ".data", NULL));
+  g_ptr_array_add (argv, g_strdup ("--nym-api"));
+  g_ptr_array_add (argv, g_strdup (localnet_nym_api_get_url (fixture->api)));
+  g_ptr_array_add (argv, g_strdup ("--gateway"));
+  g_ptr_array_add (argv, g_strdup (localnet_gateway_get_identity (fixture->gateway)));
+  g_ptr_array_add (argv, g_strdup ("--zero-delay"));
+  g_ptr_array_add (argv, g_strdup ("--timeout"));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", WAIT_SECONDS));
+  for (guint i = 1; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, cli->stdout_path);
+  if (stdin_path != NULL)
+    g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path);
+  cli->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  cli->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (cli->process));
+  g_subprocess_wait_async (cli->process, NULL, on_cli_exited, cli);
+  g_data_input_stream_read_line_async (cli->err, G_PRIORITY_DEFAULT, NULL, on_cli_line, cli);
+}
+
+/* Waits for the exit, which must be a success, and returns what it printed on stdout. */
+static GBytes *
+cli_finish (Fixture *fixture,
+            Cli     *cli)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  size_t len = 0;
+
+  WAIT_UNTIL (fixture, cli->exited, "nymph-cli to exit");
+  g_assert_true (g_subprocess_get_if_exited (cli->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli->process), ==, 0);
+  localnet_test_drain ();
+  g_assert_true (g_file_get_contents (cli->stdout_path, &out, &len, &error));
+  g_assert_no_error (error);
+  g_clear_object (&cli->err);
+  g_clear_object (&cli->process);
+  g_clear_pointer (&cli->stdout_path, g_free);
+  g_clear_pointer (&cli->address, g_free);
+  return g_bytes_new_take (out, len);
+}
+
+static bool
+skip_without_cli (Fixture *fixture)
+{
+  if (skip_without_node (fixture))
+    return true;
+  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("nymph-cli was not given (--cli)");
+      return true;
+    }
+  return false;
+}
+
+/* Checks that out is "[TAG] " message "\n" with TAG a base58 16-byte sender tag. */
+static void
+assert_tagged_line (GBytes *out,
+                    GBytes *message)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = g_bytes_get_data (out, NULL);
+  size_t len = g_bytes_get_size (out);
+  const char *end = len > 0 ? memchr (text, ']', len) : NULL;
+  g_autofree char *tag_text = NULL;
+  uint8_t tag[32];
+  size_t tag_len = 0;
+  size_t head;
+
+  g_assert_nonnull (end);
+  g_assert_cmpint (text[0], ==, '[');
+  tag_text = g_strndup (text + 1, (gsize) (end - text - 1));
+  g_assert_true (nym_base58_decode (tag_text, tag, sizeof tag, &tag_len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tag_len, ==, SENDER_TAG_LEN);
+  head = (size_t) (end - text) + 2;
+  g_assert_cmpuint (len, ==, head + g_bytes_get_size (message) + 1);
+  g_assert_cmpint (text[head - 1], ==, ' ');
+  g_assert_cmpmem (text + head, g_bytes_get_size (message), g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  g_assert_cmpint (text[len - 1], ==, '\n');
+}
+
+/* nymph-cli mixnet listen --reply: the WASM client's anonymous message is printed after its
+ * tag, and the --reply text reaches the WASM application through the SURBs it sent. */
+static void
+test_cli_listen_reply (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  const char *answer = "answered by nymph-cli through your SURBs";
+  const char *args[] = { "listen", "--count", "1", "--reply", answer, NULL };
+  g_autoptr(GBytes) message = random_bytes (10 * 1024);
+  g_autoptr(GBytes) expected = g_bytes_new_static (answer, strlen (answer));
+  g_autoptr(GBytes) out = NULL;
+  Cli cli = { 0 };
+  guint id;
+
+  if (skip_without_cli (fixture))
+    return;
+  cli_start (fixture, &cli, "cli-listen.out", NULL, args);
+  WAIT_UNTIL (fixture, cli.address != NULL || cli.exited, "nymph-cli to listen");
+  g_assert_nonnull (cli.address);
+  id = peer_send (&fixture->peer, cli.address, message, true, REPLY_SURBS);
+  wait_commands_done (fixture, id, id);
+  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get the --reply text");
+  out = cli_finish (fixture, &cli);
+  assert_tagged_line (out, message);
+  spin (300);
+  g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
+  g_assert_false (find_once (fixture->peer.messages, expected)->has_tag);
+}
+
+/* nymph-cli mixnet send --anonymous --wait: standard input reaches the WASM client with a
+ * sender tag, and its send_reply answer is printed by the command. */
+static void
+test_cli_send_anonymous (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const char *args[] = { "send", "--to", fixture->peer.address, "--anonymous", "--reply-surbs", "10",
+                         "--wait", "5", NULL };
+  g_autoptr(GBytes) message = random_bytes (10 * 1024);
+  g_autoptr(GBytes) reply = random_bytes (5000);
+  g_autofree char *stdin_path = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+  const Received *arrived;
+  Cli cli = { 0 };
+  guint id;
+
+  if (skip_without_cli (fixture))
+    return;
+  stdin_path = g_build_filename (fixture->dir, "cli-send.in", NULL);
+  g_assert_true (g_file_set_contents (stdin_path, g_bytes_get_data (message, NULL), (gssize) g_bytes_get_size (message),
+                                      &error));
+  g_assert_no_error (error);
+  cli_start (fixture, &cli, "cli-send.out", stdin_path, args);
+  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1 || cli.exited, "the WASM client to get nymph-cli's message");
+  g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
+  arrived = find_once (fixture->peer.messages, message);
+  g_assert_true (arrived->has_tag);
+  id = peer_reply (&fixture->peer, arrived->tag, reply);
+  wait_commands_done (fixture, id, id);
+  out = cli_finish (fixture, &cli);
+  /* A reply is printed as listen prints a message: the bytes, then a newline. */
+  g_assert_cmpuint (g_bytes_get_size (out), ==, g_bytes_get_size (reply) + 1);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (reply), g_bytes_get_data (reply, NULL),
+                   g_bytes_get_size (reply));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -848,6 +1056,7 @@ main (int   argc,
     { "node", 0, 0, G_OPTION_ARG_FILENAME, &node_path, "node binary", NULL },
     { "script", 0, 0, G_OPTION_ARG_FILENAME, &script_path, "tests/interop/wasm-messages/peer.mjs", NULL },
     { "node-modules", 0, 0, G_OPTION_ARG_FILENAME, &node_modules, "tests/node_modules", NULL },
+    { "cli", 0, 0, G_OPTION_ARG_FILENAME, &cli_path, "nymph-cli", NULL },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -866,6 +1075,8 @@ main (int   argc,
   ADD ("/wasm-messages/anonymous/to-wasm-and-reply", test_anonymous_to_wasm);
   ADD ("/wasm-messages/anonymous/from-wasm-and-reply", test_anonymous_from_wasm);
   ADD ("/wasm-messages/anonymous/from-wasm-without-surbs", test_anonymous_from_wasm_no_surbs);
+  ADD ("/wasm-messages/cli/listen-reply", test_cli_listen_reply);
+  ADD ("/wasm-messages/cli/send-anonymous", test_cli_send_anonymous);
 #undef ADD
   return g_test_run ();
 }
