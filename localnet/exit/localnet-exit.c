@@ -1044,7 +1044,11 @@ exit_handle_connect (LocalnetExit  *self,
                request->connection_id);
       return;
     }
-  if (g_hash_table_contains (self->connections, &request->connection_id))
+  /* A message can be completed twice when a late ack made its sender send a fragment
+   * again; a second Connect must not open the connection again, also not after it closed
+   * (clients choose connection ids at random, so they do not reuse them). */
+  if (g_hash_table_contains (self->connections, &request->connection_id)
+      || g_hash_table_contains (self->recently_closed, &request->connection_id))
     {
       g_debug ("exit: duplicate Connect %" G_GUINT64_FORMAT " ignored", request->connection_id);
       return;
@@ -1064,7 +1068,6 @@ exit_handle_connect (LocalnetExit  *self,
   conn->cancellable = g_cancellable_new ();
   conn->incoming = nym_nr_ordered_buffer_new (NYM_NR_ORDERED_BUFFER_DEFAULT_MAX_BYTES);
   g_queue_init (&conn->writes);
-  g_hash_table_remove (self->recently_closed, &conn->id);
   g_hash_table_insert (self->connections, id_key (conn->id), conn);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTIONS]);
   connection_reset_idle (conn);

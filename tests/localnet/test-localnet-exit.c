@@ -154,6 +154,8 @@ server_new (ServerKind kind,
       server->download = g_bytes_new_take (data, download_len);
     }
   server->service = g_socket_service_new ();
+  /* Room for every connection of the many-connections test at once. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (server->service), 128);
   g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address,
                                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                                                 NULL, &effective, &error));
@@ -608,6 +610,9 @@ static void
 assert_stream_text (Stream     *stream,
                     const char *expected)
 {
+  g_assert_cmpstr (stream->error, ==, NULL);
+  if (stream->data->len != strlen (expected))
+    g_test_message ("The stream had %u responses and %s closed", stream->responses, stream->closed ? "was" : "was not");
   g_assert_cmpmem (stream->data->data, stream->data->len, expected, strlen (expected));
 }
 
@@ -936,7 +941,8 @@ test_idle (Fixture       *fixture,
 }
 
 /* Sends from the client are kept in order whatever order they arrive in, the same
- * sequence number twice is written once, and a Send for a closed connection is dropped. */
+ * sequence number twice is written once, and a Send or a second Connect for a closed
+ * connection is dropped. */
 static void
 test_duplicates (Fixture       *fixture,
                  gconstpointer  user_data)
@@ -955,9 +961,13 @@ test_duplicates (Fixture       *fixture,
   assert_stream_text (stream, "abc");
   WAIT_UNTIL (localnet_exit_get_connections (fixture->exit) == 0);
   send_data (fixture, NYM_NR_VERSION_INIT_VERSIONED, 81, 3, "late", false, false);
-  WAIT_UNTIL (localnet_test_get_u64 (fixture->exit, "requests") == 6);
+  /* A Connect completed a second time (a fragment sent again) does not open it again. */
+  send_connect (fixture, NYM_NR_VERSION_INIT_VERSIONED, 81, target, false);
+  WAIT_UNTIL (localnet_test_get_u64 (fixture->exit, "requests") == 7);
   spin (200);
   g_assert_cmpuint (localnet_exit_get_connections (fixture->exit), ==, 0);
+  g_assert_cmpuint (localnet_test_get_u64 (fixture->exit, "connections-opened"), ==, 1);
+  g_assert_cmpuint (echo->accepted, ==, 1);
   g_assert_cmpuint (localnet_test_get_u64 (fixture->exit, "bytes-to-remote"), ==, 3);
   server_free (echo);
 }
@@ -1167,6 +1177,25 @@ program_path (void)
   return path;
 }
 
+/* The next stdout line that starts with prefix; other lines (debug output when
+ * G_MESSAGES_DEBUG is set) are skipped. */
+static char *
+read_line (GDataInputStream *out,
+           const char       *prefix)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, prefix))
+        return line;
+      g_free (line);
+    }
+}
+
 /* Runs `nymph-localnet run --dir DIR --zero-delay ARGS…` to its readiness line and returns
  * the network_requester_address of its exit gateway in localnet.json (NULL if there is
  * none), then stops it with SIGTERM and hands back what it wrote on stderr. */
@@ -1189,9 +1218,7 @@ run_program (const char  *dir,
                               program, "run", "--dir", dir, "--zero-delay", extra, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
+  line = read_line (out, "nymph-localnet: ready ");
   g_assert_cmpstr (line + strlen ("nymph-localnet: ready "), ==, json_path);
 
   g_assert_true (json_parser_load_from_file (parser, json_path, &error));
@@ -1259,17 +1286,6 @@ test_program (void)
   localnet_test_rmdir (dir);
 }
 
-static char *
-read_line (GDataInputStream *out)
-{
-  g_autoptr(GError) error = NULL;
-  char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  return line;
-}
-
 /* `nymph-localnet exit` alone joins a localnet that `run --no-exit` runs in another
  * process: it prints its address, publishes it in the shared localnet.json, and prints
  * its counters when it stops. Without --dir it is a usage error. */
@@ -1295,18 +1311,15 @@ test_program_single (void)
                               program, "run", "--dir", dir, "--zero-delay", "--no-exit", NULL);
   g_assert_no_error (error);
   network_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (network));
-  line = read_line (network_out);
-  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
+  line = read_line (network_out, "nymph-localnet: ready ");
   g_clear_pointer (&line, g_free);
 
   exit = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                            program, "exit", "--dir", dir, "--zero-delay", NULL);
   g_assert_no_error (error);
   exit_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (exit));
-  address_line = read_line (exit_out);
-  g_assert_true (g_str_has_prefix (address_line, "address: "));
-  line = read_line (exit_out);
-  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
+  address_line = read_line (exit_out, "address: ");
+  line = read_line (exit_out, "nymph-localnet: ready ");
   g_assert_cmpstr (line + strlen ("nymph-localnet: ready "), ==, json_path);
 
   shared = localnet_network_new (dir, &error);
