@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Message interop between our client runtime and the real Nym client (WASM 1.4.1 under Node) over an in-process localnet: plain and anonymous messages with replies, both ways. */
+/* Message interop between our client runtime (and nymph-cli) and the real Nym client (WASM 1.4.1 under Node) over an in-process localnet: plain and anonymous messages with replies, both ways. */
 #include <string.h>
 #include <unistd.h>
 #include <json-glib/json-glib.h>
@@ -10,18 +10,17 @@
 #include "gateway/localnet-gateway.h"
 #include "mixnode/localnet-mixnode.h"
 #include "nym-api/localnet-nym-api.h"
-#include "packet/nym-packet-size.h"
 #include "crypto/nym-base58.h"
+#include "packet/nym-packet-size.h"
 #include "packet/nym-recipient.h"
 #include "runtime/nym-client-runtime.h"
 
 /* Each wait guards against a hang only; a healthy run needs a few seconds per case. */
 #define WAIT_SECONDS 60
 
-/* The reply SURBs attached to each anonymous message, the same number Nym's clients use by
- * default for one message; a 100 KB reply needs more, so the replier has to ask for them
- * (SurbRequest, nym-packet.md §17, §20). */
-#define REPLY_SURBS 10
+/* The reply SURBs attached to each anonymous message (our runtime's default); a 100 KB reply
+ * needs more, so the replier has to ask for them (SurbRequest, nym-packet.md §17, §20). */
+#define REPLY_SURBS NYM_DEFAULT_REPLY_SURBS
 
 #define SENDER_TAG_LEN 16
 
@@ -30,7 +29,7 @@ static char *script_path;
 static char *node_modules;
 static char *cli_path;
 
-/* 1 B, 1 KB, 10 KB (a few packets) and 100 KB (64 packets, a linked fragment set). */
+/* 1 B, 1 KB, 10 KB (7 packets) and 100 KB (64 packets). */
 static const size_t sizes[] = { 1, 1024, 10 * 1024, 100 * 1024 };
 
 /* One message as a client handed it to its application. */
