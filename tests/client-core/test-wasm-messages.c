@@ -74,7 +74,10 @@ typedef struct
   LocalnetNetwork  *network;
   LocalnetNymApi   *api;
   LocalnetMixnode  *mixnodes[3];
-  LocalnetGateway  *gateway;
+  LocalnetGateway  *gateways[2];
+  guint             n_gateways;
+  LocalnetGateway  *gateway;       /* ours and nymph-cli's: the first */
+  LocalnetGateway  *wasm_gateway;  /* the WASM client's: the last */
 
   /* Our client. */
   NymClientRuntime *runtime;
@@ -377,7 +380,7 @@ peer_start (Fixture *fixture)
   g_subprocess_launcher_set_stderr_file_path (launcher, peer->stderr_path);
   peer->process = g_subprocess_launcher_spawn (launcher, &error, node_path, script_path,
                                                localnet_nym_api_get_url (fixture->api),
-                                               localnet_gateway_get_identity (fixture->gateway),
+                                               localnet_gateway_get_identity (fixture->wasm_gateway),
                                                client_id, NULL);
   g_assert_no_error (error);
   peer->in = g_object_ref (g_subprocess_get_stdin_pipe (peer->process));
@@ -449,28 +452,31 @@ start_mixnode (Fixture *fixture,
   return mixnode;
 }
 
-static void
-start_gateway (Fixture *fixture)
+static LocalnetGateway *
+start_gateway (Fixture    *fixture,
+               const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = localnet_network_node_dir (fixture->network, "gateway-1", &error);
+  g_autofree char *dir = localnet_network_node_dir (fixture->network, name, &error);
   LocalnetNodeInfo info = { 0 };
+  LocalnetGateway *gateway;
 
   g_assert_no_error (error);
   /* Port 0: the kernel picks free ports for the client websocket and the mix port. */
-  fixture->gateway = localnet_gateway_new (dir, 0, 0);
-  g_assert_true (localnet_gateway_start (fixture->gateway, &error));
+  gateway = localnet_gateway_new (dir, 0, 0);
+  g_assert_true (localnet_gateway_start (gateway, &error));
   g_assert_no_error (error);
-  info.name = (char *) "gateway-1";
+  info.name = (char *) name;
   info.kind = LOCALNET_NODE_GATEWAY;
-  memcpy (info.identity, localnet_gateway_get_identity_key (fixture->gateway), 32);
-  memcpy (info.sphinx_key, localnet_gateway_get_sphinx_public_key (fixture->gateway), 32);
-  info.mix_port = localnet_gateway_get_mix_port (fixture->gateway);
-  info.ws_port = localnet_gateway_get_ws_port (fixture->gateway);
+  memcpy (info.identity, localnet_gateway_get_identity_key (gateway), 32);
+  memcpy (info.sphinx_key, localnet_gateway_get_sphinx_public_key (gateway), 32);
+  info.mix_port = localnet_gateway_get_mix_port (gateway);
+  info.ws_port = localnet_gateway_get_ws_port (gateway);
   info.entry = true;
   info.exit = true;
   g_assert_cmpuint (localnet_network_add_node (fixture->network, &info, &error), !=, 0);
   g_assert_no_error (error);
+  return gateway;
 }
 
 static void
@@ -496,8 +502,9 @@ start_ours (Fixture *fixture)
   g_assert_nonnull (fixture->address);
 }
 
-/* A fresh localnet (nym-api, one zero-delay mix node per layer, one gateway, all on ports the
- * kernel picks on 127.0.0.1), our client and the WASM client, both at that gateway. */
+/* A fresh localnet (nym-api, one zero-delay mix node per layer, user_data gateways, all on
+ * ports the kernel picks on 127.0.0.1), our client at the first gateway and the WASM client at
+ * the last: with two, every message and every SURB route ends at the other client's gateway. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -520,9 +527,22 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   for (guint layer = 1; layer <= 3; layer++)
     fixture->mixnodes[layer - 1] = start_mixnode (fixture, layer);
-  start_gateway (fixture);
+  fixture->n_gateways = GPOINTER_TO_UINT (user_data);
+  g_assert_cmpuint (fixture->n_gateways, >=, 1);
+  g_assert_cmpuint (fixture->n_gateways, <=, G_N_ELEMENTS (fixture->gateways));
+  for (guint i = 0; i < fixture->n_gateways; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("gateway-%u", i + 1);
+
+      fixture->gateways[i] = start_gateway (fixture, name);
+    }
+  fixture->gateway = fixture->gateways[0];
+  fixture->wasm_gateway = fixture->gateways[fixture->n_gateways - 1];
   start_ours (fixture);
   peer_start (fixture);
+  /* Each address names the gateway its client was given (nym-packet.md §16). */
+  g_assert_true (g_str_has_suffix (fixture->address, localnet_gateway_get_identity (fixture->gateway)));
+  g_assert_true (g_str_has_suffix (fixture->peer.address, localnet_gateway_get_identity (fixture->wasm_gateway)));
 }
 
 static void
@@ -535,13 +555,15 @@ fixture_tear_down (Fixture       *fixture,
   nym_client_runtime_free (g_steal_pointer (&fixture->runtime));
   /* Let packets still in flight (late acks) reach their end before the nodes stop. */
   spin (300);
-  localnet_gateway_stop (fixture->gateway);
+  for (guint i = 0; i < fixture->n_gateways; i++)
+    localnet_gateway_stop (fixture->gateways[i]);
   for (guint i = 0; i < 3; i++)
     localnet_mixnode_stop (fixture->mixnodes[i]);
   localnet_nym_api_stop (fixture->api);
   localnet_test_drain ();
   spin (50);
-  g_assert_finalize_object (fixture->gateway);
+  for (guint i = 0; i < fixture->n_gateways; i++)
+    g_assert_finalize_object (fixture->gateways[i]);
   for (guint i = 0; i < 3; i++)
     g_assert_finalize_object (fixture->mixnodes[i]);
   g_assert_finalize_object (fixture->api);
@@ -1068,7 +1090,8 @@ main (int   argc,
     g_error ("%s", error->message);
   g_assert_cmpint (sodium_init (), >=, 0);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add (path, Fixture, GUINT_TO_POINTER (1), fixture_set_up, func, fixture_tear_down)
+#define ADD2(path, func) g_test_add (path, Fixture, GUINT_TO_POINTER (2), fixture_set_up, func, fixture_tear_down)
   ADD ("/wasm-messages/plain/to-wasm", test_plain_to_wasm);
   ADD ("/wasm-messages/plain/from-wasm", test_plain_from_wasm);
   ADD ("/wasm-messages/anonymous/to-wasm-and-reply", test_anonymous_to_wasm);
@@ -1076,6 +1099,11 @@ main (int   argc,
   ADD ("/wasm-messages/anonymous/from-wasm-without-surbs", test_anonymous_from_wasm_no_surbs);
   ADD ("/wasm-messages/cli/listen-reply", test_cli_listen_reply);
   ADD ("/wasm-messages/cli/send-anonymous", test_cli_send_anonymous);
+  ADD2 ("/wasm-messages/two-gateways/plain/to-wasm", test_plain_to_wasm);
+  ADD2 ("/wasm-messages/two-gateways/plain/from-wasm", test_plain_from_wasm);
+  ADD2 ("/wasm-messages/two-gateways/anonymous/to-wasm-and-reply", test_anonymous_to_wasm);
+  ADD2 ("/wasm-messages/two-gateways/anonymous/from-wasm-and-reply", test_anonymous_from_wasm);
 #undef ADD
+#undef ADD2
   return g_test_run ();
 }
