@@ -1328,6 +1328,21 @@ test_program_single (void)
                    address_line + strlen ("address: "));
   exit_dir = g_build_filename (dir, "exit-gateway-1", NULL);
   g_assert_true (g_file_test (exit_dir, G_FILE_TEST_IS_DIR));
+  /* The nym-api of the other process reads the change and describes the exit. */
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strconcat (localnet_network_get_nym_api_url (shared), "api/v2/nym-nodes/described", NULL);
+    g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+    g_autoptr(GBytes) body = NULL;
+    g_autofree char *expected = g_strdup_printf ("\"network_requester\":{\"address\":\"%s\"",
+                                                 address_line + strlen ("address: "));
+    g_autofree char *text = NULL;
+
+    soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_body, &body);
+    WAIT_UNTIL (body != NULL);
+    text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    g_assert_nonnull (strstr (text, expected));
+  }
 
   g_subprocess_send_signal (exit, SIGTERM);
   g_assert_true (g_subprocess_communicate_utf8 (exit, NULL, NULL, NULL, &exit_err, &error));
