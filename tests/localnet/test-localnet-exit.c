@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the localnet network requester (LocalnetExit) in an in-process localnet: a client runtime sends NR requests by hand to local TCP servers through it. */
 #include <signal.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sodium.h>
 #include <json-glib/json-glib.h>
@@ -1177,6 +1179,33 @@ program_path (void)
   return path;
 }
 
+/* A child that gets SIGTERM when the test process dies, so a failed assertion does not
+ * leave a localnet running. */
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn_child (GSubprocessFlags   flags,
+             GError           **error,
+             const char        *first,
+             ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+}
+
 /* The next stdout line that starts with prefix; other lines (debug output when
  * G_MESSAGES_DEBUG is set) are skipped. */
 static char *
@@ -1214,7 +1243,7 @@ run_program (const char  *dir,
   char *address = NULL;
   JsonArray *nodes;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+  process = spawn_child (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                               program, "run", "--dir", dir, "--zero-delay", extra, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
@@ -1276,7 +1305,7 @@ test_program (void)
   g_assert_null (strstr (err, "nymph-localnet: exit"));
 
   g_assert_true (g_file_set_contents (policy, "accept 127.0.0.1:80\nallow all\n", -1, &error));
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+  process = spawn_child (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                               program, "run", "--dir", ln, "--zero-delay", "--exit-policy", policy, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &policy_err, &error));
@@ -1307,14 +1336,14 @@ test_program_single (void)
   g_autofree char *exit_err = NULL;
   g_autofree char *exit_dir = NULL;
 
-  network = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+  network = spawn_child (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                               program, "run", "--dir", dir, "--zero-delay", "--no-exit", NULL);
   g_assert_no_error (error);
   network_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (network));
   line = read_line (network_out, "nymph-localnet: ready ");
   g_clear_pointer (&line, g_free);
 
-  exit = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+  exit = spawn_child (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                            program, "exit", "--dir", dir, "--zero-delay", NULL);
   g_assert_no_error (error);
   exit_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (exit));
@@ -1353,7 +1382,7 @@ test_program_single (void)
   g_assert_true (g_subprocess_wait (network, NULL, &error));
   g_assert_cmpint (g_subprocess_get_exit_status (network), ==, 0);
 
-  usage = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+  usage = spawn_child (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                             program, "exit", NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait (usage, NULL, &error));
