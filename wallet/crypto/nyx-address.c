@@ -9,8 +9,7 @@
 
 #include "crypto/nyx-bech32.h"
 #include "crypto/nyx-bip32.h"
-#include "crypto/nyx-bip39.h"
-#include "crypto/nyx-bip39-private.h"
+#include "crypto/nyx-key-deriver.h"
 #include "nyx-wallet.h"
 
 G_DEFINE_QUARK (nyx-address-error-quark, nyx_address_error)
@@ -132,14 +131,6 @@ nyx_address_decode (const char *address,
   return true;
 }
 
-/* The secrets of one derivation, in a single sodium_malloc() block (each one costs syscalls). */
-typedef struct
-{
-  NyxBip32Key key;
-  uint8_t     seed[NYX_BIP39_SEED_SIZE];
-  char        scratch[NYX_BIP39_SCRATCH_SIZE (0)];
-} Derivation;
-
 bool
 nyx_address_derive_from_mnemonic (const char *mnemonic,
                                   uint32_t    account,
@@ -148,46 +139,10 @@ nyx_address_derive_from_mnemonic (const char *mnemonic,
                                   char      **address_out,
                                   GError    **error)
 {
-  g_autofree char *path = NULL;
-  g_autofree char *address = NULL;
-  Derivation *secrets;
-  bool ok;
+  /* A deriver for this call only; callers that derive many keys keep one NyxKeyDeriver. */
+  g_autoptr(NyxKeyDeriver) deriver = nyx_key_deriver_new (error);
 
-  path = nyx_bip32_cosmos_path (account);
-  if (path == NULL)
-    {
-      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
-                   "Account index %" G_GUINT32_FORMAT " is too large; it must be below 2^31", account);
-      return false;
-    }
-  secrets = nyx_wallet_init () ? sodium_malloc (sizeof *secrets) : NULL;
-  if (secrets == NULL)
-    {
-      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Out of secure memory for the seed");
-      return false;
-    }
-
-  /* Spec §2.1: empty BIP39 passphrase, then the Cosmos Hub path. */
-  ok = nyx_bip39_to_seed_with_scratch (mnemonic, "", secrets->seed, secrets->scratch, sizeof secrets->scratch, error) &&
-       nyx_bip32_derive_key_pair_from_seed (secrets->seed, sizeof secrets->seed, path, &secrets->key, error);
-  if (ok && address_out != NULL)
-    {
-      uint8_t hash[NYX_ADDRESS_HASH_SIZE];
-
-      /* libsecp256k1 has just computed this key, so it needs no parsing (a square root) to be
-       * checked again as nyx_address_from_public_key() does for keys from outside. */
-      nyx_address_hash (secrets->key.public_key, hash);
-      address = nyx_bech32_encode (NYX_ADDRESS_PREFIX, hash, sizeof hash, error);
-      ok = address != NULL;
-    }
-  if (ok)
-    {
-      memcpy (public_key, secrets->key.public_key, NYX_PUBLIC_KEY_SIZE);
-      if (private_key != NULL)
-        memcpy (private_key, secrets->key.private_key, NYX_PRIVATE_KEY_SIZE);
-      if (address_out != NULL)
-        *address_out = g_steal_pointer (&address);
-    }
-  sodium_free (secrets);
-  return ok;
+  if (deriver == NULL)
+    return false;
+  return nyx_key_deriver_derive_account (deriver, mnemonic, account, public_key, private_key, address_out, error);
 }

@@ -7,6 +7,8 @@
 #include <sodium.h>
 
 #include "crypto/nyx-address.h"
+#include "crypto/nyx-bip32-private.h"
+#include "crypto/nyx-key-deriver-private.h"
 #include "nyx-wallet.h"
 
 G_DEFINE_QUARK (nyx-bip32-error-quark, nyx_bip32_error)
@@ -29,21 +31,6 @@ nyx_bip32_key_free (NyxBip32Key *key)
 {
   if (key != NULL)
     sodium_free (key);
-}
-
-/* A signing context of its own per call keeps this module free of global state. */
-static secp256k1_context *
-context_new (void)
-{
-  secp256k1_context *ctx = secp256k1_context_create (SECP256K1_CONTEXT_NONE);
-  uint8_t blind[32];
-
-  /* Randomising the context blinds the scalar multiplications against side channels. */
-  randombytes_buf (blind, sizeof blind);
-  if (!secp256k1_context_randomize (ctx, blind))
-    g_warn_if_reached ();
-  sodium_memzero (blind, sizeof blind);
-  return ctx;
 }
 
 static bool
@@ -153,15 +140,11 @@ nyx_bip32_master_from_seed (const uint8_t *seed,
                             NyxBip32Key   *master,
                             GError       **error)
 {
-  secp256k1_context *ctx;
-  bool ok;
+  g_autoptr(NyxKeyDeriver) deriver = NULL;
 
-  if (!check_seed (seed_len, error))
+  if (!check_seed (seed_len, error) || (deriver = nyx_key_deriver_new (error)) == NULL)
     return false;
-  ctx = context_new ();
-  ok = master_from_seed (ctx, seed, seed_len, master, FULL_KEY, error);
-  secp256k1_context_destroy (ctx);
-  return ok;
+  return master_from_seed (nyx_key_deriver_use_context (deriver), seed, seed_len, master, FULL_KEY, error);
 }
 
 static bool
@@ -237,18 +220,11 @@ nyx_bip32_derive_child (const NyxBip32Key *parent,
                         NyxBip32Key       *child,
                         GError           **error)
 {
-  secp256k1_context *ctx;
-  bool ok;
+  g_autoptr(NyxKeyDeriver) deriver = nyx_key_deriver_new (error);
 
-  if (!nyx_wallet_init ())
-    {
-      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Could not initialise libsodium");
-      return false;
-    }
-  ctx = context_new ();
-  ok = derive_child (ctx, parent, index, child, FULL_KEY, error);
-  secp256k1_context_destroy (ctx);
-  return ok;
+  if (deriver == NULL)
+    return false;
+  return derive_child (nyx_key_deriver_use_context (deriver), parent, index, child, FULL_KEY, error);
 }
 
 bool
@@ -344,22 +320,43 @@ nyx_bip32_derive_path (const NyxBip32Key *master,
 {
   uint32_t indexes[NYX_BIP32_MAX_DEPTH];
   size_t n = 0;
-  secp256k1_context *ctx;
+  g_autoptr(NyxKeyDeriver) deriver = NULL;
   bool ok;
 
-  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error))
+  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error) ||
+      (deriver = nyx_key_deriver_new (error)) == NULL)
     return false;
-  if (!nyx_wallet_init ())
-    {
-      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Could not initialise libsodium");
-      return false;
-    }
 
   if (out != master)
     memcpy (out, master, sizeof *out);
-  ctx = context_new ();
-  ok = derive_path (ctx, indexes, n, out, false, error);
-  secp256k1_context_destroy (ctx);
+  ok = derive_path (nyx_key_deriver_use_context (deriver), indexes, n, out, false, error);
+  if (!ok)
+    sodium_memzero (out, sizeof *out);
+  return ok;
+}
+
+bool
+nyx_bip32_derive_from_seed_with_context (const secp256k1_context *ctx,
+                                         const uint8_t           *seed,
+                                         size_t                   seed_len,
+                                         const char              *path,
+                                         bool                     signing_only,
+                                         NyxBip32Key             *out,
+                                         GError                 **error)
+{
+  uint32_t indexes[NYX_BIP32_MAX_DEPTH];
+  size_t n = 0;
+  StepFlags master_flags = FULL_KEY;
+  bool ok;
+
+  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error) ||
+      !check_seed (seed_len, error))
+    return false;
+  if (signing_only)
+    master_flags = (n == 0 || !(indexes[0] & NYX_BIP32_HARDENED)) ? WITH_PUBLIC_KEY : 0;
+
+  ok = master_from_seed (ctx, seed, seed_len, out, master_flags, error) &&
+       derive_path (ctx, indexes, n, out, signing_only, error);
   if (!ok)
     sodium_memzero (out, sizeof *out);
   return ok;
@@ -370,29 +367,15 @@ derive_from_seed (const uint8_t *seed,
                   size_t         seed_len,
                   const char    *path,
                   NyxBip32Key   *out,
-                  bool           only_needed,
+                  bool           signing_only,
                   GError       **error)
 {
-  uint32_t indexes[NYX_BIP32_MAX_DEPTH];
-  size_t n = 0;
-  secp256k1_context *ctx;
-  StepFlags master_flags = FULL_KEY;
-  bool ok;
+  /* A deriver for this call only; callers that derive many keys keep one NyxKeyDeriver. */
+  g_autoptr(NyxKeyDeriver) deriver = nyx_key_deriver_new (error);
 
-  if (!nyx_bip32_parse_path (path, indexes, G_N_ELEMENTS (indexes), &n, error) ||
-      !check_seed (seed_len, error))
+  if (deriver == NULL)
     return false;
-  if (only_needed)
-    master_flags = (n == 0 || !(indexes[0] & NYX_BIP32_HARDENED)) ? WITH_PUBLIC_KEY : 0;
-
-  /* One context for the master key and every child saves a blinding per step. */
-  ctx = context_new ();
-  ok = master_from_seed (ctx, seed, seed_len, out, master_flags, error) &&
-       derive_path (ctx, indexes, n, out, only_needed, error);
-  secp256k1_context_destroy (ctx);
-  if (!ok)
-    sodium_memzero (out, sizeof *out);
-  return ok;
+  return nyx_key_deriver_derive_from_seed (deriver, seed, seed_len, path, signing_only, out, error);
 }
 
 bool
