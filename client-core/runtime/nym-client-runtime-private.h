@@ -42,7 +42,7 @@ void          nym_client_runtime_queue_message (NymClientRuntime            *sel
                                                 GBytes                      *data,
                                                 guint                        reply_surbs);
 /* Queues a reply to the anonymous sender with sender_tag; it waits for more SURBs when those
- * held run short (they count in get_queued()). An unknown tag is reported in a STATE event's
+ * held run short (counted by get_reply_backlog(), not get_queued()). An unknown tag is reported in a STATE event's
  * error message and queues nothing. Runtime thread only. */
 void          nym_client_runtime_queue_reply   (NymClientRuntime            *self,
                                                 const uint8_t                sender_tag[static 16],

@@ -93,6 +93,7 @@ typedef struct
   NymRecipient recipient;
   GBytes      *data;
   guint        reply_surbs;
+  bool         anonymous;      /* Repliable under our sender tag, also with 0 SURBs */
   uint8_t      sender_tag[NYM_SENDER_TAG_LEN];
   bool         cover_traffic;
   bool         counted;        /* posted by send(): counted in sends_posted */
@@ -164,6 +165,10 @@ struct _NymClientRuntime
   gint                   sends_processed;  /* of those, fragmented on the thread */
   gint                   fragments_alive;  /* OutFragments not yet acknowledged or dropped */
   gint                   queued;           /* fragments not yet handed to the gateway */
+  /* Reply fragments waiting for SURBs, per sender tag (GBytes → GUINT_TO_POINTER (count));
+   * written on the runtime thread, read from any thread under backlog_lock. */
+  GMutex                 backlog_lock;
+  GHashTable            *backlog;
 
   /* Owned by the runtime thread; touched only on context. */
   NymClientState         state;
@@ -660,11 +665,13 @@ stream_kick (NymClientRuntime *self)
 }
 
 /* The send queue's length is published for any thread, and the drained hook fires once the
- * queue has come down from above the high water mark to the low one. */
+ * queue has come down from above the high water mark to the low one. Replies waiting for
+ * their sender's SURBs do not count: they cannot be sent before those arrive, and a sender
+ * that went away would otherwise hold every producer back (see sender_backlog_changed). */
 static void
 queue_changed (NymClientRuntime *self)
 {
-  guint queued = g_queue_get_length (&self->queue) + self->pending_replies;
+  guint queued = g_queue_get_length (&self->queue);
 
   g_atomic_int_set (&self->queued, (gint) queued);
   if (queued > NYM_CLIENT_RUNTIME_HIGH_WATER)
@@ -761,6 +768,20 @@ digest_equal (gconstpointer a,
               gconstpointer b)
 {
   return memcmp (a, b, 32) == 0;
+}
+
+/* Sender tags are random, so their first bytes hash well. */
+static guint
+tag_hash (gconstpointer key)
+{
+  return digest_hash (key);
+}
+
+static gboolean
+tag_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, NYM_SENDER_TAG_LEN) == 0;
 }
 
 static void
@@ -885,19 +906,23 @@ send_additional_surbs (NymClientRuntime   *self,
   return true;
 }
 
-/* §17 Plain, or §17/§20 Repliable DataV2 with reply_surbs SURBs and our tag for recipient. */
+/* §17 Plain, or (anonymous) §17/§20 Repliable DataV2 with reply_surbs SURBs and our tag for
+ * recipient. An anonymous message without SURBs is still Repliable, with an empty SURB list,
+ * as the real client sends it: the receiver learns our tag and answers through SURBs it
+ * holds from before. */
 static void
 queue_message (NymClientRuntime   *self,
                const NymRecipient *recipient,
                GBytes             *data,
-               guint               reply_surbs)
+               guint               reply_surbs,
+               bool                anonymous)
 {
   g_autoptr(NymMessage) message = NULL;
   g_autoptr(GArray) surbs = NULL;
   g_autoptr(GError) error = NULL;
   bool ok;
 
-  if (reply_surbs == 0)
+  if (!anonymous)
     message = nym_message_new_plain (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
   else
     {
@@ -939,6 +964,22 @@ stored_surb_free (gpointer data)
   g_free (stored);
 }
 
+/* Publishes how many reply fragments wait for a SURB of sender, for
+ * nym_client_runtime_get_reply_backlog() on any thread. */
+static void
+sender_backlog_changed (NymClientRuntime *self,
+                        SurbSender       *sender)
+{
+  guint waiting = g_queue_get_length (&sender->pending);
+
+  g_mutex_lock (&self->backlog_lock);
+  if (waiting == 0)
+    g_hash_table_remove (self->backlog, sender->tag);
+  else
+    g_hash_table_insert (self->backlog, g_memdup2 (sender->tag, NYM_SENDER_TAG_LEN), GUINT_TO_POINTER (waiting));
+  g_mutex_unlock (&self->backlog_lock);
+}
+
 /* Drops what waits for a SURB of sender; the fragments are given up. */
 static void
 surb_sender_drop_pending (NymClientRuntime *self,
@@ -953,6 +994,7 @@ surb_sender_drop_pending (NymClientRuntime *self,
       table_forget (self, out);
       out_fragment_release (out);
     }
+  sender_backlog_changed (self, sender);
 }
 
 /* The table's value destructor; runs on the runtime thread or once it has ended. */
@@ -1083,6 +1125,7 @@ surb_sender_pump (NymClientRuntime *self,
     }
   if (surb_sender_needs_more (sender))
     request_surbs (self, sender);
+  sender_backlog_changed (self, sender);
   queue_changed (self);
   stream_kick (self);
 }
@@ -1129,6 +1172,7 @@ requeue_reply (NymClientRuntime *self,
   out->in_pending = true;
   self->pending_replies++;
   g_queue_push_head (&sender->pending, out);
+  sender_backlog_changed (self, sender);
   if (surb_sender_needs_more (sender))
     request_surbs (self, sender);
 }
@@ -1399,7 +1443,10 @@ on_session_received (NymGatewaySession *session,
               SurbSender *sender = surb_sender_lookup (self, out->sender_tag);
 
               if (sender != NULL)
-                g_queue_remove (&sender->pending, out);
+                {
+                  g_queue_remove (&sender->pending, out);
+                  sender_backlog_changed (self, sender);
+                }
               out->in_pending = false;
               self->pending_replies--;
               queue_changed (self);
@@ -1746,7 +1793,7 @@ static bool
 must_defer (NymClientRuntime *self,
             const Command    *command)
 {
-  return (command->reply_surbs > 0 && !self->ever_ready) || !g_queue_is_empty (&self->deferred);
+  return (command->anonymous && !self->ever_ready) || !g_queue_is_empty (&self->deferred);
 }
 
 static void
@@ -1756,7 +1803,7 @@ run_deferred (NymClientRuntime *self)
 
   while ((command = g_queue_pop_head (&self->deferred)) != NULL)
     {
-      queue_message (self, &command->recipient, command->data, command->reply_surbs);
+      queue_message (self, &command->recipient, command->data, command->reply_surbs, command->anonymous);
       if (command->counted)
         g_atomic_int_inc (&self->sends_processed);
       command_free (command);
@@ -1780,7 +1827,7 @@ drain_commands (gpointer user_data)
               continue;
             }
           if (!self->stopping)
-            queue_message (self, &command->recipient, command->data, command->reply_surbs);
+            queue_message (self, &command->recipient, command->data, command->reply_surbs, command->anonymous);
           g_atomic_int_inc (&self->sends_processed);
           break;
         case COMMAND_REPLY:
@@ -1995,6 +2042,8 @@ nym_client_runtime_new (const NymClientRuntimeConfig *config,
   self->surb_senders = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
                                               surb_sender_free);
   self->sender_tags = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, g_free);
+  g_mutex_init (&self->backlog_lock);
+  self->backlog = g_hash_table_new_full (tag_hash, tag_equal, g_free, NULL);
   return self;
 }
 
@@ -2035,6 +2084,7 @@ nym_client_runtime_send_anonymous (NymClientRuntime   *self,
   command->recipient = *recipient;
   command->data = g_bytes_ref (data);
   command->reply_surbs = reply_surbs;
+  command->anonymous = true;
   post (self, command);
 }
 
@@ -2062,6 +2112,18 @@ guint
 nym_client_runtime_get_queued (NymClientRuntime *self)
 {
   return (guint) g_atomic_int_get (&self->queued);
+}
+
+guint
+nym_client_runtime_get_reply_backlog (NymClientRuntime *self,
+                                      const uint8_t     sender_tag[static 16])
+{
+  guint waiting;
+
+  g_mutex_lock (&self->backlog_lock);
+  waiting = GPOINTER_TO_UINT (g_hash_table_lookup (self->backlog, sender_tag));
+  g_mutex_unlock (&self->backlog_lock);
+  return waiting;
 }
 
 GMainContext *
@@ -2097,12 +2159,13 @@ nym_client_runtime_queue_message (NymClientRuntime   *self,
   command->recipient = *recipient;
   command->data = g_bytes_ref (data);
   command->reply_surbs = reply_surbs;
+  command->anonymous = reply_surbs > 0;
   if (must_defer (self, command))
     {
       g_queue_push_tail (&self->deferred, command);
       return;
     }
-  queue_message (self, recipient, data, reply_surbs);
+  queue_message (self, recipient, data, reply_surbs, command->anonymous);
   command_free (command);
 }
 
@@ -2181,6 +2244,8 @@ nym_client_runtime_free (NymClientRuntime *self)
     }
   g_queue_clear_full (&self->deferred, (GDestroyNotify) command_free);
   g_hash_table_unref (self->surb_senders);
+  g_hash_table_unref (self->backlog);
+  g_mutex_clear (&self->backlog_lock);
   g_hash_table_unref (self->sender_tags);
   g_queue_clear_full (&self->reply_key_order, g_free);
   g_hash_table_unref (self->reply_keys);

@@ -108,7 +108,9 @@ void              nym_client_runtime_send         (NymClientRuntime             
                                                    const NymRecipient           *recipient,
                                                    GBytes                       *data);
 /* Sends data as a Repliable message carrying our sender tag and reply_surbs reply SURBs
- * (nym-packet.md §17, §20); the receiver can answer without learning our address. */
+ * (nym-packet.md §17, §20); the receiver can answer without learning our address. With
+ * reply_surbs == 0 the message is still Repliable, with an empty SURB list, as the real
+ * client sends it: the receiver answers through SURBs it holds from earlier messages. */
 void              nym_client_runtime_send_anonymous (NymClientRuntime         *self,
                                                      const NymRecipient       *recipient,
                                                      GBytes                   *data,
@@ -124,8 +126,15 @@ void              nym_client_runtime_reply        (NymClientRuntime             
 #define NYM_CLIENT_RUNTIME_HIGH_WATER 256
 #define NYM_CLIENT_RUNTIME_LOW_WATER  64
 
-/* Fragments waiting in the send queue (not yet handed to the gateway); atomic, any thread. */
+/* Fragments waiting in the send queue (not yet handed to the gateway); atomic, any thread.
+ * Replies waiting for their sender's SURBs are not in it: they cannot go out before those
+ * arrive, and a sender that went away must not hold back what others are sent. */
 guint             nym_client_runtime_get_queued   (NymClientRuntime             *self);
+/* Reply fragments for the anonymous sender with sender_tag that wait for its SURBs (0 for a
+ * tag we hold nothing for); any thread. A producer of replies stops for that sender while
+ * this is above NYM_CLIENT_RUNTIME_HIGH_WATER and resumes at or below _LOW_WATER. */
+guint             nym_client_runtime_get_reply_backlog (NymClientRuntime        *self,
+                                                        const uint8_t            sender_tag[static 16]);
 /* Switches loop cover on or off while running. */
 void              nym_client_runtime_set_cover    (NymClientRuntime             *self,
                                                    bool                          cover_traffic);

@@ -103,6 +103,7 @@ typedef struct
   bool                reading;
   bool                remote_closed;   /* NetworkData with remote_closed was sent */
   bool                timed_out;
+  bool                surb_starved;    /* anonymous: too many replies wait for its sender's SURBs */
   uint64_t            next_sequence;   /* of the next NetworkData */
   guint               connect_timeout_id;
   guint               idle_id;
@@ -147,6 +148,7 @@ struct _LocalnetExit
   guint             unqueued;        /* messages posted that the runtime has not taken yet */
   bool              queue_high;      /* the send queue went over the high water mark */
   bool              paused;
+  guint             surb_starved;    /* connections not read while their sender's replies wait */
   guint             poll_id;
 
   /* counters */
@@ -177,6 +179,7 @@ enum
   PROP_BYTES_FROM_REMOTE,
   PROP_PAUSES,
   PROP_MAX_QUEUED,
+  PROP_SURB_STARVED,
   N_PROPS
 };
 
@@ -185,6 +188,9 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (LocalnetExit, localnet_exit, G_TYPE_OBJECT)
 
 static void exit_resume_reading (LocalnetExit *self);
+static void exit_check_backlogs (LocalnetExit *self);
+static Connection *connection_ref (Connection *conn);
+static void connection_unref (gpointer data);
 static void exit_update_pause (LocalnetExit *self);
 static void exit_note_queued (LocalnetExit *self,
                               guint         queued);
@@ -415,14 +421,17 @@ on_backpressure_poll (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   exit_note_queued (self, nym_client_runtime_get_queued (self->runtime));
-  if (self->queue_high)
+  if (self->queue_high || self->surb_starved > 0)
     return G_SOURCE_CONTINUE;
   self->poll_id = 0;
   return G_SOURCE_REMOVE;
 }
 
 /* Hysteresis between NYM_CLIENT_RUNTIME_HIGH_WATER and _LOW_WATER; while high, the queue
- * is polled (it is an atomic read) until it drains. */
+ * is polled (it is an atomic read) until it drains. The send queue holds only what can go
+ * out now; replies waiting for an anonymous sender's SURBs are looked at per sender, so a
+ * sender that went away (its replies wait until the runtime gives them up) stops only its
+ * own connections, not everybody's. */
 static void
 exit_note_queued (LocalnetExit *self,
                   guint         queued)
@@ -436,9 +445,51 @@ exit_note_queued (LocalnetExit *self,
     self->queue_high = true;
   else if (queued <= NYM_CLIENT_RUNTIME_LOW_WATER)
     self->queue_high = false;
-  if (self->queue_high && self->poll_id == 0 && !self->stopped)
+  exit_check_backlogs (self);
+  if ((self->queue_high || self->surb_starved > 0) && self->poll_id == 0 && !self->stopped)
     self->poll_id = g_timeout_add (BACKPRESSURE_POLL_MS, on_backpressure_poll, self);
   exit_update_pause (self);
+}
+
+/* Per anonymous connection, the same hysteresis on the replies that wait for its sender's
+ * SURBs (nym_client_runtime_get_reply_backlog); a connection that may go on is read again. */
+static void
+exit_check_backlogs (LocalnetExit *self)
+{
+  g_autoptr(GPtrArray) resumed = g_ptr_array_new_with_free_func (connection_unref);
+  GHashTableIter iter;
+  gpointer value;
+  guint starved = 0;
+
+  if (self->runtime == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Connection *conn = value;
+      guint backlog;
+
+      if (!conn->anonymous)
+        continue;
+      backlog = nym_client_runtime_get_reply_backlog (self->runtime, conn->sender_tag);
+      if (backlog > NYM_CLIENT_RUNTIME_HIGH_WATER)
+        conn->surb_starved = true;
+      else if (backlog <= NYM_CLIENT_RUNTIME_LOW_WATER && conn->surb_starved)
+        {
+          conn->surb_starved = false;
+          g_ptr_array_add (resumed, connection_ref (conn));
+        }
+      if (conn->surb_starved)
+        starved++;
+    }
+  if (starved != self->surb_starved)
+    {
+      self->surb_starved = starved;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SURB_STARVED]);
+    }
+  /* Reading can finish a connection (an error), which changes the table: collected first. */
+  for (guint i = 0; i < resumed->len; i++)
+    connection_read (g_ptr_array_index (resumed, i));
 }
 
 static void
@@ -659,7 +710,8 @@ connection_read (Connection *conn)
 {
   LocalnetExit *self = conn->exit;
 
-  if (self == NULL || self->paused || conn->state != CONNECTION_OPEN || conn->reading || conn->remote_closed)
+  if (self == NULL || self->paused || conn->surb_starved || conn->state != CONNECTION_OPEN || conn->reading
+      || conn->remote_closed)
     return;
   conn->reading = true;
   g_input_stream_read_bytes_async (g_io_stream_get_input_stream (G_IO_STREAM (conn->connection)),
@@ -1396,6 +1448,9 @@ localnet_exit_get_property (GObject    *object,
     case PROP_MAX_QUEUED:
       g_value_set_uint (value, self->max_queued);
       break;
+    case PROP_SURB_STARVED:
+      g_value_set_uint (value, self->surb_starved);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1475,6 +1530,11 @@ localnet_exit_class_init (LocalnetExitClass *klass)
   properties[PROP_PAUSES] = counter_property ("pauses");
   properties[PROP_MAX_QUEUED] =
     g_param_spec_uint ("max-queued", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Connections not read now because their anonymous sender has too many replies waiting
+   * for its SURBs. */
+  properties[PROP_SURB_STARVED] =
+    g_param_spec_uint ("surb-starved", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -813,9 +813,13 @@ test_reply_sender_gone (Fixture       *fixture,
   g_autoptr(GBytes) data = random_bytes (10);
   g_autoptr(GBytes) answer = random_bytes (20 * 1024);
   g_autofree char *tag = NULL;
+  uint8_t tag_bytes[NYM_SENDER_TAG_LEN];
+  uint8_t other_tag[NYM_SENDER_TAG_LEN];
+  NymClientRuntime *runtime;
   gboolean timed_out = FALSE;
   guint timeout_id;
 
+  nym_sender_tag_new_random (other_tag);
   peer_init (&alice, fixture, "alice");
   peer_init (&bob, fixture, "bob");
   peer_start (&alice, fixture, true);
@@ -828,8 +832,15 @@ test_reply_sender_gone (Fixture       *fixture,
   peer_clear (&alice);
 
   tag = g_strdup (g_ptr_array_index (bob.tags, 0));
+  g_assert_true (nym_sender_tag_from_base58 (tag, tag_bytes, NULL));
+  runtime = nym_client_get_runtime (bob.client);
   reply_to (&bob, tag, answer);
-  WAIT_UNTIL (nym_client_runtime_get_queued (nym_client_get_runtime (bob.client)) > 0);
+  WAIT_UNTIL (nym_client_runtime_get_reply_backlog (runtime, tag_bytes) > 0);
+  /* What waits for the gone sender's SURBs is its own backlog, not the send queue that
+   * every producer watches: once the SurbRequest went out the queue is empty again. */
+  WAIT_UNTIL (nym_client_runtime_get_queued (runtime) == 0);
+  g_assert_cmpuint (nym_client_runtime_get_reply_backlog (runtime, tag_bytes), >, 0);
+  g_assert_cmpuint (nym_client_runtime_get_reply_backlog (runtime, other_tag), ==, 0);
   timeout_id = g_timeout_add_seconds (120, on_wait_timeout, &timed_out);
   while (nym_client_get_error_message (bob.client) == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -839,6 +850,52 @@ test_reply_sender_gone (Fixture       *fixture,
   g_assert_nonnull (strstr (nym_client_get_error_message (bob.client), "Gave up"));
   g_assert_nonnull (strstr (nym_client_get_error_message (bob.client), tag));
   g_assert_cmpint (nym_client_get_state (bob.client), ==, NYM_CLIENT_STATE_READY);
+  g_assert_cmpuint (nym_client_runtime_get_reply_backlog (runtime, tag_bytes), ==, 0);
+  peer_clear (&bob);
+}
+
+/* §17: an anonymous message without SURBs is still a Repliable message under the sender's
+ * tag, with an empty SURB list, as the real client sends it: the receiver sees the tag (not
+ * a Plain message) and answers through the SURBs the first message brought. */
+static void
+test_anonymous_without_surbs (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  Peer alice = { 0 }, bob = { 0 };
+  g_autoptr(GBytes) first = random_bytes (10);
+  g_autoptr(GBytes) second = random_bytes (3000);
+  g_autoptr(GBytes) answer = random_bytes (500);
+  NymRecipient bob_address;
+  guint64 bob_sent;
+
+  peer_init (&alice, fixture, "alice");
+  peer_init (&bob, fixture, "bob");
+  peer_start (&alice, fixture, true);
+  peer_start (&bob, fixture, true);
+  peer_wait_ready (&alice);
+  peer_wait_ready (&bob);
+  g_assert_true (nym_recipient_parse (nym_client_get_address (bob.client), &bob_address, NULL));
+
+  send_anonymous_to (&alice, nym_client_get_address (bob.client), first, 15);
+  WAIT_UNTIL (bob.anonymous->len == 1);
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (alice.client)));
+  nym_client_runtime_send_anonymous (nym_client_get_runtime (alice.client), &bob_address, second, 0);
+  WAIT_UNTIL (bob.anonymous->len == 2 || bob.messages->len > 0);
+  g_assert_cmpuint (bob.messages->len, ==, 0);
+  assert_bytes_equal (g_ptr_array_index (bob.anonymous, 1), second);
+  g_assert_cmpstr (g_ptr_array_index (bob.tags, 1), ==, g_ptr_array_index (bob.tags, 0));
+
+  /* 15 SURBs: 10 stay back for requests, so the reply of one packet goes at once. */
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (bob.client)));
+  bob_sent = nym_client_get_packets_sent (bob.client);
+  reply_to (&bob, g_ptr_array_index (bob.tags, 1), answer);
+  WAIT_UNTIL (alice.messages->len == 1);
+  assert_bytes_equal (g_ptr_array_index (alice.messages, 0), answer);
+  WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (bob.client)));
+  WAIT_UNTIL (nym_client_get_packets_sent (bob.client) > bob_sent);
+  g_assert_cmpstr (nym_client_get_error_message (alice.client), ==, NULL);
+  g_assert_cmpstr (nym_client_get_error_message (bob.client), ==, NULL);
+  peer_clear (&alice);
   peer_clear (&bob);
 }
 
@@ -1133,6 +1190,7 @@ main (int    argc,
   ADD ("/client-runtime/reply-needs-more-surbs", test_reply_needs_more_surbs);
   ADD ("/client-runtime/reply-retransmission", test_reply_retransmission);
   ADD ("/client-runtime/reply-sender-gone", test_reply_sender_gone);
+  ADD ("/client-runtime/anonymous-without-surbs", test_anonymous_without_surbs);
   ADD ("/client-runtime/reply-unknown-tag", test_reply_unknown_tag);
   ADD ("/client-runtime/hooks", test_hooks);
   ADD ("/client-runtime/loop-cover-stream", test_loop_cover_stream);

@@ -478,13 +478,14 @@ start_exit (Fixture *fixture)
 }
 
 static void
-start_client (Fixture *fixture)
+start_client_named (Fixture    *fixture,
+                    Client     *client,
+                    const char *name)
 {
-  Client *client = &fixture->client;
   NymClientRuntimeConfig config;
   const char *urls[] = { localnet_nym_api_get_url (fixture->api), NULL };
 
-  client->data_dir = g_build_filename (fixture->dir, "client", NULL);
+  client->data_dir = g_build_filename (fixture->dir, name, NULL);
   client->streams = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, stream_free);
   client->others = g_ptr_array_new_with_free_func ((GDestroyNotify) nym_nr_response_free);
   nym_client_runtime_config_init (&config);
@@ -496,6 +497,12 @@ start_client (Fixture *fixture)
   nym_client_runtime_start (client->runtime);
   WAIT_UNTIL (client->ready || client->error_message != NULL);
   g_assert_cmpstr (client->error_message, ==, NULL);
+}
+
+static void
+start_client (Fixture *fixture)
+{
+  start_client_named (fixture, &fixture->client, "client");
 }
 
 /* Exit with its defaults for the localnet (open, loopback allowed), and a client. */
@@ -993,6 +1000,59 @@ test_anonymous (Fixture       *fixture,
   server_free (echo);
 }
 
+/*
+ * The stall the SOCKS5 proxy found: an anonymous client that goes away in the middle of a
+ * download leaves replies waiting for SURBs that never come (for about 40 s, until the
+ * runtime gives them up). Only that sender's connection may stop for them; another
+ * sender's download goes through in the meantime, while the first one's replies still wait.
+ */
+static void
+test_vanished_sender (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  Server *big = server_new (SERVER_DOWNLOAD, 2 * 1000 * 1000);
+  Server *small = server_new (SERVER_DOWNLOAD, 300 * 1000);
+  g_autofree char *big_target = local_target (big->port);
+  g_autofree char *small_target = local_target (small->port);
+  Client ghost = { 0 };
+  Stream *stream;
+  guint starved = 0;
+
+  start_all (fixture);
+  start_client_named (fixture, &ghost, "ghost");
+  ghost.streams = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, stream_free);
+  ghost.others = g_ptr_array_new_with_free_func ((GDestroyNotify) nym_nr_response_free);
+  {
+    g_autoptr(GError) error = NULL;
+    NymNrRequest *connect = nym_nr_request_new_connect (NYM_NR_VERSION_INIT_VERSIONED, 111, big_target, NULL);
+    g_autoptr(GBytes) bytes = nym_nr_request_encode (connect, &error);
+
+    g_assert_no_error (error);
+    nym_nr_request_free (connect);
+    nym_client_runtime_send_anonymous (ghost.runtime, &fixture->exit_recipient, bytes, 10);
+  }
+  WAIT_UNTIL ((stream = g_hash_table_lookup (ghost.streams, &(guint64) { 111 })) != NULL && stream->data->len > 0);
+  /* Gone without a word: no more SURBs, no more acks. */
+  g_clear_pointer (&ghost.runtime, nym_client_runtime_free);
+  WAIT_UNTIL ((g_object_get (fixture->exit, "surb-starved", &starved, NULL), starved == 1));
+
+  send_connect (fixture, NYM_NR_VERSION_INIT_VERSIONED, 112, small_target, true);
+  WAIT_UNTIL ((stream = find_stream (fixture, 112)) != NULL && stream->closed);
+  g_assert_cmpmem (stream->data->data, stream->data->len,
+                   g_bytes_get_data (small->download, NULL), g_bytes_get_size (small->download));
+  /* The ghost's replies were not given up first: its connection still waits for them. */
+  g_object_get (fixture->exit, "surb-starved", &starved, NULL);
+  g_assert_cmpuint (starved, ==, 1);
+
+  g_hash_table_unref (ghost.streams);
+  g_ptr_array_unref (ghost.others);
+  g_free (ghost.data_dir);
+  g_free (ghost.address);
+  g_free (ghost.error_message);
+  server_free (big);
+  server_free (small);
+}
+
 static NymNrResponse *
 wait_other (Fixture *fixture,
             guint    index)
@@ -1468,6 +1528,7 @@ main (int   argc,
   ADD ("/localnet/exit/idle", test_idle, NULL);
   ADD ("/localnet/exit/backpressure", test_backpressure, NULL);
   ADD ("/localnet/exit/anonymous", test_anonymous, NULL);
+  ADD ("/localnet/exit/vanished-sender", test_vanished_sender, NULL);
   ADD ("/localnet/exit/queries", test_queries, NULL);
   ADD ("/localnet/exit/published", test_published, NULL);
 
