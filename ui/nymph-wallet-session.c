@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "crypto/nyx-address.h"
+#include "crypto/nyx-key-deriver.h"
 #include "crypto/nyx-secret.h"
 #include "keyring/nyx-keyring.h"
 #include "nymph-account.h"
@@ -340,16 +341,23 @@ parse_account_index (const char *account_name,
   return TRUE;
 }
 
+/* @deriver may be NULL for a single account. */
 static NymphAccount *
-account_from_mnemonic (const char *name,
-                       const char *mnemonic,
-                       guint32     index,
-                       GError    **error)
+account_from_mnemonic (NyxKeyDeriver *deriver,
+                       const char    *name,
+                       const char    *mnemonic,
+                       guint32        index,
+                       GError       **error)
 {
   uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
   g_autofree char *address = NULL;
+  bool ok;
 
-  if (!nyx_address_derive_from_mnemonic (mnemonic, index, public_key, NULL, &address, error))
+  if (deriver != NULL)
+    ok = nyx_key_deriver_derive_account (deriver, mnemonic, index, public_key, NULL, &address, error);
+  else
+    ok = nyx_address_derive_from_mnemonic (mnemonic, index, public_key, NULL, &address, error);
+  if (!ok)
     return NULL;
   return nymph_account_new (name, address);
 }
@@ -362,7 +370,11 @@ derive_accounts (NyxVault    *vault,
 {
   g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
   g_auto(GStrv) names = nyx_vault_dup_account_ids (vault);
+  /* One deriver for all accounts: one blinded context and one secure block, not one per account. */
+  g_autoptr(NyxKeyDeriver) deriver = nyx_key_deriver_new (error);
 
+  if (deriver == NULL)
+    return NULL;
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *hd_path = nyx_vault_dup_account_hd_path (vault, names[i]);
@@ -375,7 +387,7 @@ derive_accounts (NyxVault    *vault,
       mnemonic = nyx_vault_reveal_mnemonic (vault, names[i], password, error);
       if (mnemonic == NULL)
         return NULL;
-      account = account_from_mnemonic (names[i], mnemonic, index, error);
+      account = account_from_mnemonic (deriver, names[i], mnemonic, index, error);
       nyx_secret_free (mnemonic);
       if (account == NULL)
         return NULL;
@@ -551,7 +563,7 @@ run_work (GTask         *task,
         NymphAccount *account;
 
         /* The address is derived first, so a mnemonic that cannot give one is never stored. */
-        account = account_from_mnemonic (work->name, work->mnemonic, 0, error);
+        account = account_from_mnemonic (NULL, work->name, work->mnemonic, 0, error);
         if (account == NULL)
           return FALSE;
         work->accounts = g_ptr_array_new_with_free_func (g_object_unref);

@@ -12,6 +12,7 @@
 #include "crypto/nyx-address.h"
 #include "crypto/nyx-bip32.h"
 #include "crypto/nyx-bip39.h"
+#include "crypto/nyx-key-deriver.h"
 #include "crypto/nyx-secret.h"
 
 /* A mnemonic is at most 24 words; anything much longer on stdin is a mistake. */
@@ -83,27 +84,68 @@ hex_of (const uint8_t *data,
   return hex;
 }
 
+/* The most accounts one "keys show --count" derives: each costs a PBKDF2 of about a millisecond. */
+#define MAX_SHOW_COUNT 1000
+
+/* Derives one account and adds it to @builder (JSON) or @text. */
+static bool
+show_account (NyxKeyDeriver *deriver,
+              const char    *mnemonic,
+              uint32_t       account,
+              JsonBuilder   *builder,
+              GString       *text,
+              GError       **error)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *public_hex = NULL;
+  g_autofree char *path = NULL;
+  uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
+
+  if (!nyx_key_deriver_derive_account (deriver, mnemonic, account, public_key, NULL, &address, error))
+    return false;
+  public_hex = hex_of (public_key, sizeof public_key);
+  path = nyx_bip32_cosmos_path (account);
+  if (builder != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, address);
+      json_builder_set_member_name (builder, "public_key");
+      json_builder_add_string_value (builder, public_hex);
+      json_builder_set_member_name (builder, "account");
+      json_builder_add_int_value (builder, account);
+      json_builder_set_member_name (builder, "hd_path");
+      json_builder_add_string_value (builder, path);
+      json_builder_end_object (builder);
+    }
+  else
+    g_string_append_printf (text, "%saddress:    %s\npublic key: %s\nhd path:    %s\n",
+                            text->len > 0 ? "\n" : "", address, public_hex, path);
+  return true;
+}
+
 static int
 keys_show (int    argc,
            char **argv)
 {
   gboolean json = FALSE;
   gint64 account = 0;
+  gint64 count = 1;
   g_autofree char *mnemonic_file = NULL;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object instead of text"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object instead of text (an array of them with --count above 1)"), NULL },
     { "account", 0, 0, G_OPTION_ARG_INT64, &account, N_("Account index N of the path m/44'/118'/0'/0/N (default 0)"), N_("N") },
+    { "count", 0, 0, G_OPTION_ARG_INT64, &count, N_("Show N accounts, from --account on (default 1, at most 1000)"), N_("N") },
     { "mnemonic-file", 0, 0, G_OPTION_ARG_FILENAME, &mnemonic_file, N_("Read the mnemonic from FILE instead of standard input"), N_("FILE") },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autofree char *address = NULL;
-  g_autofree char *public_hex = NULL;
-  g_autofree char *path = NULL;
-  uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
+  g_autoptr(NyxKeyDeriver) deriver = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
   GError *error = NULL;
   char *mnemonic;
-  bool ok;
+  bool ok = true;
 
   g_option_context_set_summary (context,
                                 _("Read a mnemonic from standard input and print the Nyx address and the compressed "
@@ -120,6 +162,10 @@ keys_show (int    argc,
     return usage_error (context, _("keys show takes no arguments; give the mnemonic on standard input"));
   if (account < 0 || account >= NYX_BIP32_HARDENED)
     return usage_error (context, _("--account must be between 0 and 2147483647"));
+  if (count < 1 || count > MAX_SHOW_COUNT)
+    return usage_error (context, _("--count must be between 1 and 1000"));
+  if (account + count > NYX_BIP32_HARDENED)
+    return usage_error (context, _("--account plus --count must not pass account 2147483647"));
 
   if (mnemonic_file != NULL)
     mnemonic = nyx_secret_read_file (mnemonic_file, MAX_MNEMONIC_INPUT, &error);
@@ -132,37 +178,35 @@ keys_show (int    argc,
   if (mnemonic == NULL)
     return fail (error);
 
-  ok = nyx_address_derive_from_mnemonic (mnemonic, (uint32_t) account, public_key, NULL, &address, &error);
+  /* One deriver for all accounts: one blinded context and one secure block, not one per account. */
+  deriver = nyx_key_deriver_new (&error);
+  if (deriver == NULL)
+    ok = false;
+  if (json)
+    builder = json_builder_new ();
+  if (ok && builder != NULL && count > 1)
+    json_builder_begin_array (builder);
+  for (gint64 i = 0; ok && i < count; i++)
+    ok = show_account (deriver, mnemonic, (uint32_t) (account + i), builder, text, &error);
   nyx_secret_free (mnemonic);
   if (!ok)
     return fail (error);
 
-  public_hex = hex_of (public_key, sizeof public_key);
-  path = nyx_bip32_cosmos_path ((uint32_t) account);
-  if (json)
+  if (builder != NULL)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
+      g_autofree char *out = NULL;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "address");
-      json_builder_add_string_value (builder, address);
-      json_builder_set_member_name (builder, "public_key");
-      json_builder_add_string_value (builder, public_hex);
-      json_builder_set_member_name (builder, "account");
-      json_builder_add_int_value (builder, account);
-      json_builder_set_member_name (builder, "hd_path");
-      json_builder_add_string_value (builder, path);
-      json_builder_end_object (builder);
+      if (count > 1)
+        json_builder_end_array (builder);
       root = json_builder_get_root (builder);
       json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, NULL);
-      printf ("%s\n", text);
+      out = json_generator_to_data (generator, NULL);
+      printf ("%s\n", out);
     }
   else
-    printf ("address:    %s\npublic key: %s\nhd path:    %s\n", address, public_hex, path);
+    fputs (text->str, stdout);
   return 0;
 }
 

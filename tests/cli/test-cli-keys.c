@@ -123,6 +123,57 @@ test_show_account_and_file (void)
   g_rmdir (dir);
 }
 
+/* --count N shows N consecutive accounts through one deriver: each the same as a run for that account alone. */
+static void
+test_show_count (void)
+{
+  g_auto(CliResult) several = { 0 };
+  g_auto(CliResult) several_text = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) expected_text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  cli_run (&several, ABANDON_ART, "keys", "show", "--json", "--account", "5", "--count", "3", NULL);
+  g_assert_cmpint (several.status, ==, 0);
+  json_parser_load_from_data (parser, several.out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *account = g_strdup_printf ("%u", 5 + i);
+      g_auto(CliResult) alone = { 0 };
+      g_auto(CliResult) alone_text = { 0 };
+      g_autoptr(JsonParser) alone_parser = json_parser_new ();
+      JsonObject *ours = json_array_get_object_element (array, i);
+      JsonObject *theirs;
+
+      cli_run (&alone, ABANDON_ART, "keys", "show", "--json", "--account", account, NULL);
+      g_assert_cmpint (alone.status, ==, 0);
+      json_parser_load_from_data (alone_parser, alone.out, -1, &error);
+      g_assert_no_error (error);
+      theirs = json_node_get_object (json_parser_get_root (alone_parser));
+      g_assert_cmpint (json_object_get_int_member (ours, "account"), ==, 5 + i);
+      g_assert_cmpstr (json_object_get_string_member (ours, "address"), ==,
+                       json_object_get_string_member (theirs, "address"));
+      g_assert_cmpstr (json_object_get_string_member (ours, "public_key"), ==,
+                       json_object_get_string_member (theirs, "public_key"));
+      g_assert_cmpstr (json_object_get_string_member (ours, "hd_path"), ==,
+                       json_object_get_string_member (theirs, "hd_path"));
+
+      cli_run (&alone_text, ABANDON_ART, "keys", "show", "--account", account, NULL);
+      g_assert_cmpint (alone_text.status, ==, 0);
+      g_string_append_printf (expected_text, "%s%s", i > 0 ? "\n" : "", alone_text.out);
+    }
+
+  cli_run (&several_text, ABANDON_ART, "keys", "show", "--account", "5", "--count", "3", NULL);
+  g_assert_cmpint (several_text.status, ==, 0);
+  g_assert_cmpstr (several_text.out, ==, expected_text->str);
+}
+
 static void
 test_show_bad (void)
 {
@@ -157,6 +208,32 @@ test_show_bad (void)
   cli_run (&account, ABANDON_ART, "keys", "show", "--account", "2147483648", NULL);
   g_assert_cmpint (account.status, ==, 2);
 
+  {
+    static const char *const bad_counts[][2] = {
+      { "0", "0" }, { "0", "-1" }, { "0", "1001" }, { "2147483647", "2" }, { "2147483000", "1000" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad_counts); i++)
+      {
+        g_auto(CliResult) count = { 0 };
+
+        cli_run (&count, ABANDON_ART, "keys", "show", "--account", bad_counts[i][0], "--count", bad_counts[i][1], NULL);
+        g_assert_cmpint (count.status, ==, 2);
+        g_assert_nonnull (strstr (count.err, "--count"));
+        g_assert_cmpstr (count.out, ==, "");
+      }
+  }
+
+  /* A bad mnemonic with several accounts prints nothing at all, not the accounts before the error. */
+  {
+    g_auto(CliResult) several_bad = { 0 };
+
+    cli_run (&several_bad, "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon",
+             "keys", "show", "--json", "--count", "4", NULL);
+    g_assert_cmpint (several_bad.status, ==, 1);
+    g_assert_cmpstr (several_bad.out, ==, "");
+  }
+
   cli_run (&no_file, NULL, "keys", "show", "--mnemonic-file", "/nonexistent/mnemonic", NULL);
   g_assert_cmpint (no_file.status, ==, 1);
   g_assert_nonnull (strstr (no_file.err, "/nonexistent/mnemonic"));
@@ -172,6 +249,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli-keys/new-bad", test_new_bad);
   g_test_add_func ("/cli-keys/show-vectors", test_show_vectors);
   g_test_add_func ("/cli-keys/show-account-and-file", test_show_account_and_file);
+  g_test_add_func ("/cli-keys/show-count", test_show_count);
   g_test_add_func ("/cli-keys/show-bad", test_show_bad);
   return g_test_run ();
 }
