@@ -18,71 +18,101 @@
 #define SECONDS     1.5
 #define N_MNEMONICS 64
 
-/*
- * Mnemonic → seed (PBKDF2, 2048 rounds) → BIP32 m/44'/118'/0'/0/0 → bech32 address, with one
- * NyxKeyDeriver for all derivations as callers that derive many do (CosmJS likewise keeps its
- * curve objects alive between calls), or with @one_shot through nyx_address_derive_from_mnemonic(),
- * which makes a deriver (a context, its blinding, a secure block) for every call.
- */
-static double
-derive_per_second (char **mnemonics,
-                   bool   one_shot)
+/* Each of our derivation measurements runs in slices this long, taking turns. */
+#define SLICE_USEC  50000
+
+typedef enum
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NyxKeyDeriver) deriver = nyx_key_deriver_new (&error);
-  gint64 start = g_get_monotonic_time ();
-  gint64 elapsed;
-  guint n = 0;
+  DERIVE_WITH_DERIVER,  /* mnemonic → address through one long-lived NyxKeyDeriver */
+  DERIVE_ONE_SHOT,      /* the same through nyx_address_derive_from_mnemonic() */
+  SEED_ONLY,            /* mnemonic → BIP39 seed */
+  N_KINDS
+} Kind;
 
-  g_assert_no_error (error);
-  do
-    {
-      g_autofree char *address = NULL;
-      uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
-      const char *mnemonic = mnemonics[n % N_MNEMONICS];
-      bool ok;
+typedef struct
+{
+  guint64 count;
+  gint64  usec;
+} Tally;
 
-      if (one_shot)
-        ok = nyx_address_derive_from_mnemonic (mnemonic, 0, public_key, NULL, &address, &error);
-      else
-        ok = nyx_key_deriver_derive_account (deriver, mnemonic, 0, public_key, NULL, &address, &error);
-      if (!ok)
-        g_error ("derivation failed: %s", error->message);
-      n++;
-      elapsed = g_get_monotonic_time () - start;
-    }
-  while (elapsed < SECONDS * G_USEC_PER_SEC);
-  return n / (elapsed / (double) G_USEC_PER_SEC);
+static double
+per_second (const Tally *tally)
+{
+  return tally->count / (tally->usec / (double) G_USEC_PER_SEC);
 }
 
 /*
- * The PBKDF2 step alone (mnemonic → 64-byte seed, 2048 rounds of HMAC-SHA512, after the
- * mnemonic's checksum is checked), in secure scratch memory allocated once as the deriver's:
- * the floor under derive_per_second(), printed so the share of BIP32 and the address is visible.
+ * One unit of @kind on @mnemonic:
+ * - mnemonic → seed (PBKDF2, 2048 rounds) → BIP32 m/44'/118'/0'/0/0 → bech32 address, with
+ *   one NyxKeyDeriver for all derivations as callers that derive many do (CosmJS likewise
+ *   keeps its curve objects alive between calls), or through nyx_address_derive_from_mnemonic(),
+ *   which makes a deriver (a context, its blinding, a secure block) for every call;
+ * - or the seed alone (the mnemonic's checksum, then 2048 rounds of HMAC-SHA512) in secure
+ *   scratch memory allocated once, as the deriver's is: the floor under both derivations,
+ *   printed so the share of BIP32 and the address is visible.
  */
-static double
-seed_per_second (char **mnemonics)
+static void
+run_once (Kind           kind,
+          const char    *mnemonic,
+          NyxKeyDeriver *deriver,
+          uint8_t       *seed,
+          char          *scratch)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  uint8_t public_key[NYX_PUBLIC_KEY_SIZE];
+  bool ok = false;
+
+  switch (kind)
+    {
+    case DERIVE_WITH_DERIVER:
+      ok = nyx_key_deriver_derive_account (deriver, mnemonic, 0, public_key, NULL, &address, &error);
+      break;
+    case DERIVE_ONE_SHOT:
+      ok = nyx_address_derive_from_mnemonic (mnemonic, 0, public_key, NULL, &address, &error);
+      break;
+    case SEED_ONLY:
+      ok = nyx_bip39_to_seed_with_scratch (mnemonic, "", seed, scratch, NYX_BIP39_SCRATCH_SIZE (0), &error);
+      break;
+    case N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+  if (!ok)
+    g_error ("derivation failed: %s", error->message);
+}
+
+/*
+ * SECONDS of each kind, in slices of SLICE_USEC that take turns, so that a change in the
+ * machine's load during the run hits the three alike and their ratios stay meaningful.
+ */
+static void
+measure_derivations (char          **mnemonics,
+                     NyxKeyDeriver  *deriver,
+                     Tally           tallies[static N_KINDS])
 {
   uint8_t *seed = sodium_malloc (NYX_BIP39_SEED_SIZE);
   char *scratch = sodium_malloc (NYX_BIP39_SCRATCH_SIZE (0));
-  gint64 start = g_get_monotonic_time ();
-  gint64 elapsed;
-  guint n = 0;
+  guint rounds = (guint) (SECONDS * G_USEC_PER_SEC / SLICE_USEC);
 
-  do
-    {
-      g_autoptr(GError) error = NULL;
+  g_assert_true (seed != NULL && scratch != NULL);
+  for (guint round = 0; round < rounds; round++)
+    for (Kind kind = 0; kind < N_KINDS; kind++)
+      {
+        gint64 start = g_get_monotonic_time ();
+        gint64 elapsed;
 
-      if (!nyx_bip39_to_seed_with_scratch (mnemonics[n % N_MNEMONICS], "", seed, scratch,
-                                           NYX_BIP39_SCRATCH_SIZE (0), &error))
-        g_error ("seed failed: %s", error->message);
-      n++;
-      elapsed = g_get_monotonic_time () - start;
-    }
-  while (elapsed < SECONDS * G_USEC_PER_SEC);
+        do
+          {
+            run_once (kind, mnemonics[tallies[kind].count % N_MNEMONICS], deriver, seed, scratch);
+            tallies[kind].count++;
+            elapsed = g_get_monotonic_time () - start;
+          }
+        while (elapsed < SLICE_USEC);
+        tallies[kind].usec += elapsed;
+      }
   sodium_free (scratch);
   sodium_free (seed);
-  return n / (elapsed / (double) G_USEC_PER_SEC);
 }
 
 /* Spec §3.4 (b) with a changing sequence: body, auth info, SignDoc, RFC 6979 signature, TxRaw. */
@@ -156,6 +186,8 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   g_autofree char *directory = NULL;
   g_autofree char *mnemonic_file = NULL;
+  g_autoptr(NyxKeyDeriver) deriver = NULL;
+  Tally tallies[N_KINDS] = { { 0 } };
   double derive, one_shot, sign, seed, cosmjs_derive = 0, cosmjs_sign = 0;
   bool have_cosmjs = false;
 
@@ -175,19 +207,21 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
 
   /*
-   * Our side is measured before and after the CosmJS run and averaged, so that a change in
-   * the machine's load during the run does not favour either side.
+   * Our side is measured before and after the CosmJS run and averaged (the derivation tallies
+   * add up over both), so that a change in the machine's load during the run does not favour
+   * either side.
    */
-  derive = derive_per_second (mnemonics, false);
-  one_shot = derive_per_second (mnemonics, true);
-  seed = seed_per_second (mnemonics);
+  deriver = nyx_key_deriver_new (&error);
+  g_assert_no_error (error);
+  measure_derivations (mnemonics, deriver, tallies);
   sign = sign_per_second (mnemonics[0]);
   if (argc >= 3)
     have_cosmjs = run_cosmjs (argv[1], argv[2], mnemonic_file, &cosmjs_derive, &cosmjs_sign);
-  derive = (derive + derive_per_second (mnemonics, false)) / 2;
-  one_shot = (one_shot + derive_per_second (mnemonics, true)) / 2;
-  seed = (seed + seed_per_second (mnemonics)) / 2;
+  measure_derivations (mnemonics, deriver, tallies);
   sign = (sign + sign_per_second (mnemonics[0])) / 2;
+  derive = per_second (&tallies[DERIVE_WITH_DERIVER]);
+  one_shot = per_second (&tallies[DERIVE_ONE_SHOT]);
+  seed = per_second (&tallies[SEED_ONLY]);
 
   g_unlink (mnemonic_file);
   g_rmdir (directory);
