@@ -63,7 +63,8 @@ nym_surb_ack_create (uint16_t        version,
 {
   NymSphinxDestination sphinx_destination = { 0 };
   uint8_t payload[NYM_ACK_PAYLOAD_LEN];
-  uint8_t *secret;
+  uint8_t *own_secret = NULL;
+  const uint8_t *secret;
   bool ok;
 
   if (!nym_ack_payload_encrypt (ack_key, iv, fragment_id, payload))
@@ -72,18 +73,22 @@ nym_surb_ack_create (uint16_t        version,
       return false;
     }
   memcpy (sphinx_destination.address, destination, 32);
-  secret = sodium_malloc (32);
-  if (secret == NULL)
-    g_error ("sodium_malloc failed: out of secure memory");
-  if (initial_secret != NULL)
-    memcpy (secret, initial_secret, 32);
-  else
-    nym_random_bytes (secret, 32);
+  /* A given secret is used where it is (the packet preparer's secure scratch), which spares
+   * every ack an allocation of secure memory and its system calls. */
+  if (initial_secret == NULL)
+    {
+      own_secret = sodium_malloc (32);
+      if (own_secret == NULL)
+        g_error ("sodium_malloc failed: out of secure memory");
+      nym_random_bytes (own_secret, 32);
+    }
+  secret = initial_secret != NULL ? initial_secret : own_secret;
   nym_node_address_encode_padded (&route->first_hop, out, NYM_NODE_ADDRESS_MAX_UNPADDED);
   ok = nym_sphinx_packet_create (version, route->hops, route->len, &sphinx_destination, delays_ns, secret,
                                  payload, sizeof payload, nym_packet_size_payload (NYM_PACKET_SIZE_ACK),
                                  out + NYM_NODE_ADDRESS_MAX_UNPADDED, error);
-  sodium_free (secret);
+  if (own_secret != NULL)
+    sodium_free (own_secret);
   if (!ok)
     nym_packet_error_wrap (error, "Could not build the SURB-ACK packet");
   return ok;

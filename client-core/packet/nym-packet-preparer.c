@@ -49,15 +49,57 @@ mix_delay_sum (const uint64_t *delays,
   return sum;
 }
 
-static uint8_t *
-secret_new (void)
+/* The per-packet secrets of NymPacketPreparer.scratch: the SURB a reply goes through (its
+ * payload keys), the sphinx initial secret of a packet or SURB, and that of its SURB-ACK. */
+typedef struct
 {
-  uint8_t *secret = sodium_malloc (32);
+  NymSphinxSurb surb;
+  uint8_t       secret[32];
+  uint8_t       ack_secret[32];
+} Scratch;
+
+/* A multiple of 16, so that sodium_malloc's pointer (which ends at the guard page) is aligned. */
+#define SCRATCH_ALLOC ((sizeof (Scratch) + 15) & ~(size_t) 15)
+
+uint8_t *
+nym_packet_scratch_new (void)
+{
+  uint8_t *scratch = sodium_malloc (SCRATCH_ALLOC);
+
+  if (scratch == NULL)
+    g_error ("sodium_malloc failed: out of secure memory");
+  return scratch;
+}
+
+void
+nym_packet_scratch_free (uint8_t *scratch)
+{
+  if (scratch == NULL)
+    return;
+  sodium_memzero (scratch, SCRATCH_ALLOC);
+  sodium_free (scratch);
+}
+
+/* A fresh random secret: in the preparer's scratch, else in its own secure memory. */
+static uint8_t *
+secret_new (const NymPacketPreparer *preparer)
+{
+  uint8_t *secret = preparer->scratch != NULL ? ((Scratch *) preparer->scratch)->secret : sodium_malloc (32);
 
   if (secret == NULL)
     g_error ("sodium_malloc failed: out of secure memory");
   nym_random_bytes (secret, 32);
   return secret;
+}
+
+static void
+secret_free (const NymPacketPreparer *preparer,
+             uint8_t                 *secret)
+{
+  if (preparer->scratch != NULL)
+    sodium_memzero (secret, 32);
+  else
+    sodium_free (secret);
 }
 
 /* §19: the SURB-ACK back to ourselves, and the sum of its mix delays for the ack timer. */
@@ -77,6 +119,17 @@ build_surb_ack (const NymPacketPreparer *preparer,
     return false;
   nym_poisson_route_delays (preparer->average_ack_delay_ns, delays, route.len);
   *ack_delay_ns = mix_delay_sum (delays, route.len);
+  if (preparer->scratch != NULL)
+    {
+      uint8_t *secret = ((Scratch *) preparer->scratch)->ack_secret;
+      bool ok;
+
+      nym_random_bytes (secret, 32);
+      ok = nym_surb_ack_create (version, &route, preparer->self.identity, delays, secret, preparer->ack_key,
+                                NULL, fragment_id, out, error);
+      sodium_memzero (secret, 32);
+      return ok;
+    }
   return nym_surb_ack_create (version, &route, preparer->self.identity, delays, NULL, preparer->ack_key,
                               NULL, fragment_id, out, error);
 }
@@ -123,10 +176,10 @@ build_forward_packet (const NymPacketPreparer *preparer,
   nym_poisson_route_delays (per_hop_mean_ns, delays, route.len);
   memcpy (sphinx_destination.address, destination, 32);
   packet = g_malloc (packet_len);
-  secret = secret_new ();
+  secret = secret_new (preparer);
   ok = nym_sphinx_packet_create (version, route.hops, route.len, &sphinx_destination, delays, secret,
                                  plaintext, len, nym_packet_size_payload (preparer->size), packet, error);
-  sodium_free (secret);
+  secret_free (preparer, secret);
   if (!ok)
     {
       nym_packet_error_wrap (error, "Could not build the sphinx packet");
@@ -171,6 +224,43 @@ nym_prepare_regular_packet (const NymPacketPreparer *preparer,
   return true;
 }
 
+/* nym_reply_surb_seal with the parsed SURB (its payload keys) in sphinx_surb, secure memory
+ * of the caller that is wiped before returning. */
+static bool
+reply_surb_seal_in (NymSphinxSurb      *sphinx_surb,
+                    const NymReplySurb *surb,
+                    const uint8_t      *plaintext,
+                    size_t              len,
+                    NymPacketSize       size,
+                    uint8_t            *packet,
+                    NymNodeAddress     *first_hop,
+                    GError            **error)
+{
+  g_autoptr(GByteArray) surb_bytes = g_byte_array_new ();
+  uint8_t first_hop_bytes[NYM_SPHINX_NODE_ADDRESS_LENGTH];
+  bool ok;
+
+  if (nym_packet_size_payload (size) == 0 || size == NYM_PACKET_SIZE_ACK)
+    {
+      g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_UNKNOWN_SIZE,
+                   "Replies cannot use the %s packet size", nym_packet_size_name (size));
+      return false;
+    }
+  nym_reply_surb_to_bytes (surb, surb_bytes);
+  ok = nym_sphinx_surb_parse (surb_bytes->data + NYM_REPLY_SURB_KEY_LEN,
+                              surb_bytes->len - NYM_REPLY_SURB_KEY_LEN, sphinx_surb, error)
+       && nym_sphinx_surb_use (sphinx_surb, plaintext, len, nym_packet_size_payload (size), packet,
+                               first_hop_bytes, error);
+  nym_sphinx_surb_clear (sphinx_surb);
+  sodium_memzero (surb_bytes->data, surb_bytes->len);
+  if (!ok)
+    {
+      nym_packet_error_wrap (error, "Could not use the reply SURB");
+      return false;
+    }
+  return nym_node_address_decode (first_hop_bytes, sizeof first_hop_bytes, first_hop, NULL, error);
+}
+
 /*
  * §11, §20: a packet of the given size on the SURB's header whose payload is plaintext under
  * the SURB's per-hop keys (seeds expanded first), and the first hop to send it to.
@@ -184,34 +274,14 @@ nym_reply_surb_seal (const NymReplySurb *surb,
                      NymNodeAddress     *first_hop,
                      GError            **error)
 {
-  g_autoptr(GByteArray) surb_bytes = g_byte_array_new ();
-  uint8_t first_hop_bytes[NYM_SPHINX_NODE_ADDRESS_LENGTH];
-  NymSphinxSurb *sphinx_surb;
+  NymSphinxSurb *sphinx_surb = sodium_malloc (sizeof *sphinx_surb);
   bool ok;
 
-  if (nym_packet_size_payload (size) == 0 || size == NYM_PACKET_SIZE_ACK)
-    {
-      g_set_error (error, NYM_PACKET_ERROR, NYM_PACKET_ERROR_UNKNOWN_SIZE,
-                   "Replies cannot use the %s packet size", nym_packet_size_name (size));
-      return false;
-    }
-  nym_reply_surb_to_bytes (surb, surb_bytes);
-  sphinx_surb = sodium_malloc (sizeof *sphinx_surb);
   if (sphinx_surb == NULL)
     g_error ("sodium_malloc failed: out of secure memory");
-  ok = nym_sphinx_surb_parse (surb_bytes->data + NYM_REPLY_SURB_KEY_LEN,
-                              surb_bytes->len - NYM_REPLY_SURB_KEY_LEN, sphinx_surb, error)
-       && nym_sphinx_surb_use (sphinx_surb, plaintext, len, nym_packet_size_payload (size), packet,
-                               first_hop_bytes, error);
-  nym_sphinx_surb_clear (sphinx_surb);
+  ok = reply_surb_seal_in (sphinx_surb, surb, plaintext, len, size, packet, first_hop, error);
   sodium_free (sphinx_surb);
-  sodium_memzero (surb_bytes->data, surb_bytes->len);
-  if (!ok)
-    {
-      nym_packet_error_wrap (error, "Could not use the reply SURB");
-      return false;
-    }
-  return nym_node_address_decode (first_hop_bytes, sizeof first_hop_bytes, first_hop, NULL, error);
+  return ok;
 }
 
 /*
@@ -242,8 +312,12 @@ nym_prepare_reply_packet (const NymPacketPreparer *preparer,
     return false;
 
   packet = g_malloc (packet_len);
-  if (!nym_reply_surb_seal (surb, plaintext, NYM_SURB_ACK_LEN + NYM_E2E_PREFIX_LEN + len, preparer->size,
-                            packet, &result.first_hop, error))
+  if (preparer->scratch != NULL
+      ? !reply_surb_seal_in (&((Scratch *) preparer->scratch)->surb, surb, plaintext,
+                             NYM_SURB_ACK_LEN + NYM_E2E_PREFIX_LEN + len, preparer->size, packet,
+                             &result.first_hop, error)
+      : !nym_reply_surb_seal (surb, plaintext, NYM_SURB_ACK_LEN + NYM_E2E_PREFIX_LEN + len, preparer->size,
+                              packet, &result.first_hop, error))
     return false;
   result.rotation = surb->rotation;
   /* §19: the replier cannot see the SURB's delays and estimates them as 3 × the average. */
@@ -315,10 +389,10 @@ nym_prepare_reply_surb (const NymPacketPreparer *preparer,
   surb_len = nym_sphinx_surb_size (preparer->version, route.len);
   bytes = g_malloc0 (NYM_REPLY_SURB_KEY_LEN + surb_len);
   nym_random_bytes (bytes, NYM_REPLY_SURB_KEY_LEN);
-  secret = secret_new ();
+  secret = secret_new (preparer);
   ok = nym_sphinx_surb_create (preparer->version, route.hops, route.len, &destination, delays, secret,
                                bytes + NYM_REPLY_SURB_KEY_LEN, surb_len, keys, error);
-  sodium_free (secret);
+  secret_free (preparer, secret);
   sodium_memzero (keys, sizeof keys);
   if (!ok)
     {

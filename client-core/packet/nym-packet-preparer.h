@@ -30,6 +30,10 @@ typedef struct
   uint64_t           average_packet_delay_ns;
   uint64_t           average_ack_delay_ns;
   bool               disable_mix_hops;
+  /* Optional: a block from nym_packet_scratch_new() that every packet prepared with this
+   * preparer reuses for its per-packet secrets (one thread at a time); NULL: each packet
+   * allocates and frees its own secure memory, several system calls per packet. */
+  uint8_t           *scratch;
 } NymPacketPreparer;
 
 typedef struct
@@ -41,6 +45,10 @@ typedef struct
   uint64_t       ack_delay_ns;
   GBytes        *packet;         /* the whole sphinx packet */
 } NymPreparedPacket;
+
+/* Secure memory (sodium_malloc) for NymPacketPreparer.scratch; wiped after each packet. */
+uint8_t *nym_packet_scratch_new  (void) G_GNUC_WARN_UNUSED_RESULT;
+void     nym_packet_scratch_free (uint8_t *scratch);
 
 void nym_packet_preparer_init_defaults (NymPacketPreparer       *preparer,
                                         const NymTopology       *topology,

@@ -198,6 +198,7 @@ struct _NymClientRuntime
   GHashTable            *reply_keys;      /* ReplyKey.digest → ReplyKey * */
   GQueue                 reply_key_order; /* ReplyKey *, oldest first */
   uint8_t               *reply_key_slab;  /* sodium_malloc'd (REPLY_KEYS_MAX + 1) × 16 bytes */
+  uint8_t               *packet_scratch;  /* NymPacketPreparer.scratch, secure memory */
   guint                 *free_slots;
   guint                  n_free_slots;
   GHashTable            *surb_senders;    /* GBytes tag → SurbSender * */
@@ -504,6 +505,8 @@ preparer_init (NymClientRuntime  *self,
   preparer->size = self->config.packet_size;
   preparer->average_packet_delay_ns = self->config.zero_delay ? 0 : self->config.average_packet_delay_ns;
   preparer->average_ack_delay_ns = self->config.zero_delay ? 0 : self->config.average_ack_delay_ns;
+  /* Packets are prepared on the runtime thread only, one at a time. */
+  preparer->scratch = self->packet_scratch;
 }
 
 /* Sends the head of the queue. Returns false when the gateway did not take it (the
@@ -2035,6 +2038,7 @@ nym_client_runtime_new (const NymClientRuntimeConfig *config,
   self->reply_key_slab = sodium_malloc ((size_t) (REPLY_KEYS_MAX + 1) * NYM_REPLY_SURB_KEY_LEN);
   if (self->reply_key_slab == NULL)
     g_error ("No secure memory is left for the reply SURB keys");
+  self->packet_scratch = nym_packet_scratch_new ();
   self->free_slots = g_new (guint, REPLY_KEYS_MAX);
   for (guint i = 0; i < REPLY_KEYS_MAX; i++)
     self->free_slots[i] = REPLY_KEYS_MAX - 1 - i;
@@ -2250,6 +2254,7 @@ nym_client_runtime_free (NymClientRuntime *self)
   g_queue_clear_full (&self->reply_key_order, g_free);
   g_hash_table_unref (self->reply_keys);
   sodium_free (self->reply_key_slab);
+  nym_packet_scratch_free (self->packet_scratch);
   g_free (self->free_slots);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->reassembler, nym_reassembler_free);
