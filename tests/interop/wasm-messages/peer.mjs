@@ -23,9 +23,9 @@ import { createRequire } from 'node:module';
 for (const level of ['log', 'info', 'debug', 'warn']) console[level] = console.error;
 const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
-const [nymApiUrl, gateway, clientId] = process.argv.slice(2);
-if (!nymApiUrl || !gateway || !clientId) {
-  emit({ event: 'fatal', message: 'usage: peer.mjs NYM_API_URL GATEWAY_IDENTITY CLIENT_ID' });
+const [nymApiUrl, gateway, clientId, ackMode = 'patient'] = process.argv.slice(2);
+if (!nymApiUrl || !gateway || !clientId || !['patient', 'aggressive'].includes(ackMode)) {
+  emit({ event: 'fatal', message: 'usage: peer.mjs NYM_API_URL GATEWAY_IDENTITY CLIENT_ID [patient|aggressive]' });
   process.exit(2);
 }
 
@@ -103,12 +103,17 @@ function onMessage(message, tag) {
 }
 
 // No cover traffic and no Poisson stream (every packet is a message, sent at once), a short
-// gateway timeout, and performance filters off for the localnet's fresh nodes. Acks may take
-// 30 s before a packet is sent again (default: about 1.6 s): these cases are about messages,
-// not retransmission, and a loaded machine (ASan, parallel tests) can delay an ack past the
-// default, while our receiver does not yet drop a retransmitted fragment of a message it has
-// already delivered (the real client remembers reconstructed set ids), so the message would
-// be delivered twice (see docs/protocol-notes.md).
+// gateway timeout, and performance filters off for the localnet's fresh nodes. "patient": acks
+// may take 30 s before a packet is sent again (default: about 1.6 s), since most cases are
+// about messages, not retransmission, and a loaded machine (ASan, parallel tests) can delay an
+// ack past the default. "aggressive": a packet is sent again 1 ms after it went out unless its
+// ack came (the wait is 0.01 × the expected delay, zero here, + 1 ms), so nearly every
+// fragment reaches our receiver several times, also after its message was delivered; the
+// receiver must hand each message out once (it remembers delivered set ids, as the real
+// client does).
+const acknowledgements = ackMode === 'aggressive'
+  ? { ackWaitMultiplier: 0.01, ackWaitAdditionMs: 1 }
+  : { ackWaitAdditionMs: 30000 };
 const client = await new nym.NymClient(onMessage, {
   clientId,
   nymApiUrl,
@@ -117,7 +122,7 @@ const client = await new nym.NymClient(onMessage, {
     traffic: { disableMainPoissonPacketDistribution: true },
     coverTraffic: { disableLoopCoverTrafficStream: true },
     gatewayConnection: { gatewayResponseTimeoutMs: 5000 },
-    acknowledgements: { ackWaitAdditionMs: 30000 },
+    acknowledgements,
     topology: { minimumGatewayPerformance: 0, minimumMixnodePerformance: 0 },
   },
 });
