@@ -171,6 +171,68 @@ test_matches_one_shot (DeriverFixture *fixture,
 }
 
 /*
+ * Several accounts from one seed give, account by account, what a derivation of each alone
+ * gives, also across re-blindings, up to the last account index; the outputs are optional.
+ */
+static void
+test_accounts (DeriverFixture *fixture,
+               gconstpointer   data)
+{
+  static const struct
+  {
+    uint32_t first;
+    size_t   n;
+  } ranges[] = {
+    { 0, 1 }, { 0, 3 * NYX_KEY_DERIVER_USES_PER_BLINDING + 2 }, { 1000, 5 }, { 0x7ffffffd, 3 },
+  };
+  g_autoptr(NyxKeyDeriver) single = nyx_key_deriver_new (NULL);
+  char **v = g_ptr_array_index (fixture->records, 0);
+
+  g_assert_nonnull (single);
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    {
+      g_autofree uint8_t (*public_keys)[NYX_PUBLIC_KEY_SIZE] = g_malloc (ranges[r].n * NYX_PUBLIC_KEY_SIZE);
+      g_autofree uint8_t (*keys_only)[NYX_PUBLIC_KEY_SIZE] = g_malloc (ranges[r].n * NYX_PUBLIC_KEY_SIZE);
+      g_autofree char **addresses = g_new0 (char *, ranges[r].n + 1);
+      g_autofree char **addresses_only = g_new0 (char *, ranges[r].n + 1);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("accounts %u + %zu", ranges[r].first, ranges[r].n);
+      g_assert_true (nyx_key_deriver_derive_accounts (fixture->deriver, v[0], ranges[r].first, ranges[r].n,
+                                                      public_keys, addresses, &error));
+      g_assert_no_error (error);
+      assert_scratch_wiped (fixture->deriver);
+      g_assert_true (nyx_key_deriver_derive_accounts (fixture->deriver, v[0], ranges[r].first, ranges[r].n,
+                                                      keys_only, NULL, &error));
+      g_assert_true (nyx_key_deriver_derive_accounts (fixture->deriver, v[0], ranges[r].first, ranges[r].n,
+                                                      NULL, addresses_only, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (keys_only, ranges[r].n * NYX_PUBLIC_KEY_SIZE, public_keys, ranges[r].n * NYX_PUBLIC_KEY_SIZE);
+
+      for (size_t i = 0; i < ranges[r].n; i++)
+        {
+          g_autofree char *expected = NULL;
+          uint8_t expected_public[NYX_PUBLIC_KEY_SIZE];
+
+          g_assert_true (nyx_key_deriver_derive_account (single, v[0], ranges[r].first + (uint32_t) i, expected_public,
+                                                         NULL, &expected, &error));
+          g_assert_no_error (error);
+          g_assert_cmpmem (public_keys[i], NYX_PUBLIC_KEY_SIZE, expected_public, sizeof expected_public);
+          g_assert_cmpstr (addresses[i], ==, expected);
+          g_assert_cmpstr (addresses_only[i], ==, expected);
+        }
+      /* The first account of the spec vector is the vector's own. */
+      if (ranges[r].first == 0)
+        {
+          nyx_test_assert_hex (public_keys[0], NYX_PUBLIC_KEY_SIZE, v[3]);
+          g_assert_cmpmem (addresses[0], strlen (addresses[0]), v[4], strlen (v[4]));
+        }
+      g_strfreev (g_steal_pointer (&addresses));
+      g_strfreev (g_steal_pointer (&addresses_only));
+    }
+}
+
+/*
  * Bad input gives the error of its kind, writes nothing to the outputs, leaves nothing in
  * the scratch block, and does not spoil the next derivation.
  */
@@ -224,6 +286,42 @@ test_bad_input (DeriverFixture *fixture,
     }
 
   {
+    static const struct
+    {
+      const char *mnemonic;
+      uint32_t    first;
+      size_t      n;
+      bool        bip39;
+      int         code;
+    } range_cases[] = {
+      { ABANDON_ART, 0, 0, false, NYX_BIP32_ERROR_INVALID_PATH },
+      { ABANDON_ART, 0x7fffffff, 2, false, NYX_BIP32_ERROR_INVALID_PATH },
+      { ABANDON_ART, NYX_BIP32_HARDENED, 1, false, NYX_BIP32_ERROR_INVALID_PATH },
+      { ABANDON_ART, 1, G_MAXSIZE, false, NYX_BIP32_ERROR_INVALID_PATH },
+      { BAD_CHECKSUM, 0, 2, true, NYX_BIP39_ERROR_CHECKSUM },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (range_cases); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        uint8_t public_keys[2][NYX_PUBLIC_KEY_SIZE];
+        char *addresses[2] = { (char *) "untouched", (char *) "untouched" };
+
+        g_test_message ("range case %u", i);
+        memset (public_keys, 0xa5, sizeof public_keys);
+        g_assert_false (nyx_key_deriver_derive_accounts (fixture->deriver, range_cases[i].mnemonic, range_cases[i].first,
+                                                         range_cases[i].n, public_keys, addresses, &error));
+        g_assert_error (error, (range_cases[i].bip39 ? NYX_BIP39_ERROR : NYX_BIP32_ERROR),
+                        range_cases[i].code);
+        for (guint j = 0; j < sizeof public_keys; j++)
+          g_assert_cmpuint (((uint8_t *) public_keys)[j], ==, 0xa5);
+        g_assert_cmpstr (addresses[0], ==, "untouched");
+        g_assert_cmpstr (addresses[1], ==, "untouched");
+        assert_scratch_wiped (fixture->deriver);
+      }
+  }
+
+  {
     g_autoptr(GError) error = NULL;
 
     g_assert_false (nyx_key_deriver_derive_from_seed (fixture->deriver, seed, 15, NYX_COSMOS_HD_PATH, true, key, &error));
@@ -247,6 +345,7 @@ main (int argc, char *argv[])
   g_test_add ("/key-deriver/vectors-across-blindings", DeriverFixture, NULL, deriver_setup,
               test_vectors_across_blindings, deriver_teardown);
   g_test_add ("/key-deriver/matches-one-shot", DeriverFixture, NULL, deriver_setup, test_matches_one_shot, deriver_teardown);
+  g_test_add ("/key-deriver/accounts", DeriverFixture, NULL, deriver_setup, test_accounts, deriver_teardown);
   g_test_add ("/key-deriver/bad-input", DeriverFixture, NULL, deriver_setup, test_bad_input, deriver_teardown);
   return g_test_run ();
 }

@@ -18,4 +18,13 @@ bool nyx_bip32_derive_from_seed_with_context (const secp256k1_context *ctx,
                                               NyxBip32Key             *out,
                                               GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* CKDpriv of @parent at @index on @ctx; with @signing_only the child's parent fingerprint is
+ * left zero (the child's public key is always computed). @child may be @parent. */
+bool nyx_bip32_derive_child_with_context (const secp256k1_context *ctx,
+                                          const NyxBip32Key       *parent,
+                                          uint32_t                 index,
+                                          bool                     signing_only,
+                                          NyxBip32Key             *child,
+                                          GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -215,6 +215,17 @@ derive_child (const secp256k1_context *ctx,
 }
 
 bool
+nyx_bip32_derive_child_with_context (const secp256k1_context *ctx,
+                                     const NyxBip32Key       *parent,
+                                     uint32_t                 index,
+                                     bool                     signing_only,
+                                     NyxBip32Key             *child,
+                                     GError                 **error)
+{
+  return derive_child (ctx, parent, index, child, signing_only ? WITH_PUBLIC_KEY : FULL_KEY, error);
+}
+
+bool
 nyx_bip32_derive_child (const NyxBip32Key *parent,
                         uint32_t           index,
                         NyxBip32Key       *child,

@@ -20,6 +20,7 @@
  */
 typedef struct
 {
+  NyxBip32Key parent;       /* m/44'/118'/0'/0, for nyx_key_deriver_derive_accounts() */
   NyxBip32Key key;
   uint8_t     seed[NYX_BIP39_SEED_SIZE];
   char        scratch[NYX_BIP39_SCRATCH_SIZE (0)];
@@ -184,4 +185,84 @@ nyx_key_deriver_derive_account (NyxKeyDeriver *self,
   /* Nothing of this mnemonic may outlive the call, even though the block does. */
   sodium_memzero (secrets, sizeof *secrets);
   return ok;
+}
+
+bool
+nyx_key_deriver_derive_accounts (NyxKeyDeriver *self,
+                                 const char    *mnemonic,
+                                 uint32_t       first_account,
+                                 size_t         n_accounts,
+                                 uint8_t      (*public_keys)[NYX_PUBLIC_KEY_SIZE],
+                                 char         **addresses,
+                                 GError       **error)
+{
+  /* The Cosmos Hub path without its last, non-hardened level: the parent of every account. */
+  static const char accounts_parent_path[] = "m/44'/118'/0'/0";
+  g_autoptr(GPtrArray) derived_addresses = NULL;
+  g_autofree uint8_t *derived_keys = NULL;
+  Secrets *secrets;
+  bool ok;
+
+  g_return_val_if_fail (self != NULL, false);
+  g_return_val_if_fail (mnemonic != NULL, false);
+
+  if (n_accounts == 0 || first_account >= NYX_BIP32_HARDENED || n_accounts > NYX_BIP32_HARDENED - first_account)
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_INVALID_PATH,
+                   "Cannot derive %zu accounts from account %" G_GUINT32_FORMAT "; account indexes run from 0 to 2^31 - 1",
+                   n_accounts, first_account);
+      return false;
+    }
+  if (self->secrets == NULL)
+    {
+      self->secrets = sodium_malloc (sizeof *self->secrets);
+      if (self->secrets == NULL)
+        {
+          g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Out of secure memory for the seed");
+          return false;
+        }
+    }
+  secrets = self->secrets;
+  /* Results are collected first so that a failure at any account leaves the outputs alone. */
+  derived_keys = g_try_malloc_n (n_accounts, NYX_PUBLIC_KEY_SIZE);
+  if (derived_keys == NULL)
+    {
+      g_set_error (error, NYX_BIP32_ERROR, NYX_BIP32_ERROR_NO_MEMORY, "Out of memory for %zu public keys", n_accounts);
+      return false;
+    }
+  derived_addresses = g_ptr_array_new_with_free_func (g_free);
+
+  /* Spec nyx-wallet.md §2.1: empty BIP39 passphrase, then the Cosmos Hub path. */
+  ok = nyx_bip39_to_seed_with_scratch (mnemonic, "", secrets->seed, secrets->scratch, sizeof secrets->scratch, error) &&
+       nyx_key_deriver_derive_from_seed (self, secrets->seed, sizeof secrets->seed, accounts_parent_path, true,
+                                         &secrets->parent, error);
+  for (size_t i = 0; ok && i < n_accounts; i++)
+    {
+      /* Each account is one use of the context, so long listings are re-blinded as they go. */
+      ok = nyx_bip32_derive_child_with_context (nyx_key_deriver_use_context (self), &secrets->parent,
+                                                first_account + (uint32_t) i, true, &secrets->key, error);
+      if (ok)
+        memcpy (derived_keys + i * NYX_PUBLIC_KEY_SIZE, secrets->key.public_key, NYX_PUBLIC_KEY_SIZE);
+      if (ok && addresses != NULL)
+        {
+          uint8_t hash[NYX_ADDRESS_HASH_SIZE];
+          char *address;
+
+          nyx_address_hash (secrets->key.public_key, hash);
+          address = nyx_bech32_encode (NYX_ADDRESS_PREFIX, hash, sizeof hash, error);
+          ok = address != NULL;
+          if (ok)
+            g_ptr_array_add (derived_addresses, address);
+        }
+    }
+  sodium_memzero (secrets, sizeof *secrets);
+  if (!ok)
+    return false;
+
+  if (public_keys != NULL)
+    memcpy (public_keys, derived_keys, n_accounts * NYX_PUBLIC_KEY_SIZE);
+  if (addresses != NULL)
+    for (size_t i = 0; i < n_accounts; i++)
+      addresses[i] = g_steal_pointer (&derived_addresses->pdata[i]);
+  return true;
 }

@@ -62,6 +62,19 @@ bool           nyx_key_deriver_derive_account   (NyxKeyDeriver *self,
                                                  uint8_t       *private_key,
                                                  char         **address_out,
                                                  GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The public keys and addresses of the @n_accounts accounts m/44'/118'/0'/0/@first_account
+ * onwards, from one seed: PBKDF2 and the hardened levels are computed once, and each account
+ * costs one more step. @public_keys (room for @n_accounts keys) and @addresses (room for
+ * @n_accounts g_malloc'd strings) may each be NULL. Nothing is written on failure.
+ */
+bool           nyx_key_deriver_derive_accounts  (NyxKeyDeriver *self,
+                                                 const char    *mnemonic,
+                                                 uint32_t       first_account,
+                                                 size_t         n_accounts,
+                                                 uint8_t      (*public_keys)[NYX_PUBLIC_KEY_SIZE],
+                                                 char         **addresses,
+                                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 /* How many times the context has been randomised since nyx_key_deriver_new(), the first included. */
 guint64        nyx_key_deriver_get_blindings    (const NyxKeyDeriver *self);
 
