@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "../common/test-wait.h"
 #include "localnet-network.h"
 #include "../localnet/localnet-test-util.h"
 #include "gateway/localnet-gateway.h"
@@ -39,34 +40,6 @@ typedef struct
   GPtrArray *anonymous; /* GBytes with a sender tag */
   GPtrArray *tags;      /* the base58 tag of each of those */
 } Peer;
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gboolean timed_out_ = FALSE;                                                \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
-    while (!(cond) && !timed_out_)                                              \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (cond);                                                       \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_wait_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static LocalnetMixnode *
 try_start_mixnode (Fixture  *fixture,
@@ -158,7 +131,7 @@ restart_gateway (Fixture *fixture)
       g_clear_error (&error);
       if (try_start_gateway (fixture, &error))
         return true;
-      spin (100);
+      test_wait_spin (100);
     }
   g_test_skip_printf ("The gateway's port %u stayed taken: %s", fixture->gateway_ws_port, error->message);
   return false;
@@ -176,7 +149,7 @@ restart_mixnode (Fixture *fixture,
       fixture->mixnodes[layer - 1] = try_start_mixnode (fixture, layer, fixture->mix_ports[layer - 1], &error);
       if (fixture->mixnodes[layer - 1] != NULL)
         return true;
-      spin (100);
+      test_wait_spin (100);
     }
   g_test_skip_printf ("The mix node's port %u stayed taken: %s", fixture->mix_ports[layer - 1], error->message);
   return false;
@@ -222,7 +195,7 @@ fixture_tear_down (Fixture       *fixture,
    * g_main_context_invoke_full from a worker thread (localnet-mixnode.c), which runs the
    * forwarding on that worker whenever this thread is not iterating the context, so a
    * packet finishing while the node is being stopped can use a forwarder that is gone. */
-  spin (300);
+  test_wait_spin (300);
   if (fixture->gateway != NULL)
     stop_gateway (fixture);
   for (guint i = 0; i < 3; i++)
@@ -230,7 +203,7 @@ fixture_tear_down (Fixture       *fixture,
       localnet_mixnode_stop (fixture->mixnodes[i]);
   localnet_nym_api_stop (fixture->api);
   localnet_test_drain ();
-  spin (50);
+  test_wait_spin (50);
   for (guint i = 0; i < 3; i++)
     if (fixture->mixnodes[i] != NULL)
       g_assert_finalize_object (fixture->mixnodes[i]);
@@ -460,7 +433,7 @@ test_send_to_self (Fixture       *fixture,
   g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, fragments);
   g_assert_cmpuint (nym_client_get_bytes_sent (peer.client), ==,
                     nym_client_get_packets_sent (peer.client) * nym_packet_size_total (NYM_PACKET_SIZE_REGULAR));
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpuint (peer.messages->len, ==, G_N_ELEMENTS (sizes));
   peer_clear (&peer);
 }
@@ -548,7 +521,7 @@ test_reconnect (Fixture       *fixture,
   WAIT_UNTIL (nym_client_get_state (peer.client) == NYM_CLIENT_STATE_RECONNECTING);
   g_assert_nonnull (nym_client_get_error_message (peer.client));
   send_to (&peer, address, data);
-  spin (700);
+  test_wait_spin (700);
   g_assert_cmpint (nym_client_get_state (peer.client), ==, NYM_CLIENT_STATE_RECONNECTING);
   g_assert_cmpuint (peer.messages->len, ==, 0);
 
@@ -585,11 +558,11 @@ test_cover_traffic (Fixture       *fixture,
 
   /* Switched off, the stream falls silent (what is in flight still arrives). */
   nym_client_set_cover_traffic (peer.client, false);
-  spin (1500);
+  test_wait_spin (1500);
   {
     guint64 sent = nym_client_get_packets_sent (peer.client);
 
-    spin (1000);
+    test_wait_spin (1000);
     g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, sent);
   }
   peer_clear (&peer);
@@ -677,7 +650,7 @@ exchange_anonymously (Peer *from,
   WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (from->client))
               && nym_client_runtime_is_idle (nym_client_get_runtime (to->client)));
   g_assert_cmpuint (nym_client_runtime_get_queued (nym_client_get_runtime (to->client)), ==, 0);
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpuint (from->messages->len, ==, G_N_ELEMENTS (sizes));
   g_assert_cmpuint (to->anonymous->len, ==, G_N_ELEMENTS (sizes));
   g_assert_cmpstr (nym_client_get_error_message (from->client), ==, NULL);
@@ -741,7 +714,7 @@ test_reply_needs_more_surbs (Fixture       *fixture,
   WAIT_UNTIL (bob.anonymous->len == 1);
   WAIT_UNTIL (nym_client_runtime_is_idle (nym_client_get_runtime (alice.client)));
   WAIT_UNTIL (nym_client_get_packets_sent (alice.client) >= 1);
-  spin (200);
+  test_wait_spin (200);
   alice_sent = nym_client_get_packets_sent (alice.client);
 
   reply_to (&bob, g_ptr_array_index (bob.tags, 0), answer);
@@ -795,7 +768,7 @@ test_reply_retransmission (Fixture       *fixture,
       assert_bytes_equal (g_ptr_array_index (alice.messages, 0), answer);
       WAIT_UNTIL (nym_client_runtime_is_idle (runtime));
       g_assert_cmpuint (nym_client_runtime_get_unacked (runtime), ==, 0);
-      spin (300);
+      test_wait_spin (300);
       g_assert_cmpuint (alice.messages->len, ==, 1);
     }
   peer_clear (&alice);
@@ -816,8 +789,6 @@ test_reply_sender_gone (Fixture       *fixture,
   uint8_t tag_bytes[NYM_SENDER_TAG_LEN];
   uint8_t other_tag[NYM_SENDER_TAG_LEN];
   NymClientRuntime *runtime;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
 
   nym_sender_tag_new_random (other_tag);
   peer_init (&alice, fixture, "alice");
@@ -841,11 +812,7 @@ test_reply_sender_gone (Fixture       *fixture,
   WAIT_UNTIL (nym_client_runtime_get_queued (runtime) == 0);
   g_assert_cmpuint (nym_client_runtime_get_reply_backlog (runtime, tag_bytes), >, 0);
   g_assert_cmpuint (nym_client_runtime_get_reply_backlog (runtime, other_tag), ==, 0);
-  timeout_id = g_timeout_add_seconds (120, on_wait_timeout, &timed_out);
-  while (nym_client_get_error_message (bob.client) == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
+  TEST_WAIT_WHILE (120, nym_client_get_error_message (bob.client) == NULL);
   g_assert_nonnull (nym_client_get_error_message (bob.client));
   g_assert_nonnull (strstr (nym_client_get_error_message (bob.client), "Gave up"));
   g_assert_nonnull (strstr (nym_client_get_error_message (bob.client), tag));
@@ -925,7 +892,7 @@ test_reply_unknown_tag (Fixture       *fixture,
   WAIT_UNTIL (nym_client_runtime_is_idle (runtime));
   g_assert_cmpuint (nym_client_runtime_get_queued (runtime), ==, 0);
   g_assert_cmpuint (nym_client_runtime_get_unacked (runtime), ==, 0);
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, 0);
 
   g_assert_false (nym_client_reply (peer.client, "0OIl", data, &error));
@@ -936,7 +903,7 @@ test_reply_unknown_tag (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (nym_client_send_anonymous (peer.client, "not-an-address", data, 5, &error));
   g_assert_nonnull (error);
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpuint (nym_client_get_packets_sent (peer.client), ==, 0);
   g_assert_cmpuint (peer.messages->len, ==, 0);
   g_assert_cmpuint (peer.anonymous->len, ==, 0);
@@ -1074,7 +1041,7 @@ test_hooks (Fixture       *fixture,
   g_assert_cmpint (g_atomic_int_get (&test.consumed), ==, 2);
   WAIT_UNTIL (peer.messages->len == 2);
   assert_received (&peer, 1, test.big);
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpuint (peer.anonymous->len, ==, 0);
   g_assert_cmpuint (peer.messages->len, ==, 2);
   peer_clear (&peer);
@@ -1110,9 +1077,9 @@ test_loop_cover_stream (Fixture       *fixture,
   g_assert_cmpuint (peer.messages->len, ==, 0);
 
   nym_client_set_cover_traffic (peer.client, false);
-  spin (300);
+  test_wait_spin (300);
   loop = nym_client_runtime_get_loop_cover_packets (runtime);
-  spin (1000);
+  test_wait_spin (1000);
   g_assert_cmpuint (nym_client_runtime_get_loop_cover_packets (runtime), ==, loop);
 
   /* On again, it resumes. */

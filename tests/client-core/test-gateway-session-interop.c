@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "../common/test-wait.h"
 #include "crypto/nym-keys.h"
 #include "gateway/nym-client-store.h"
 #include "gateway/nym-gateway-session.h"
@@ -15,24 +16,6 @@ static char *script_path = NULL;
 static char *node_modules = NULL;
 
 #define WAIT_SECONDS 20
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(bool *) user_data = true;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    bool timed_out_ = false;                                                    \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
-    while (!(cond) && !timed_out_)                                              \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (cond);                                                       \
-  } G_STMT_END
 
 typedef struct
 {

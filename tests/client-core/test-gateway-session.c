@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "../common/test-wait.h"
 #include "../localnet/localnet-test-sink.h"
 #include "crypto/nym-keys.h"
 #include "gateway/nym-client-store.h"
@@ -15,35 +16,6 @@
 #include "sphinx/nym-sphinx-packet.h"
 
 #define WAIT_SECONDS 15
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(bool *) user_data = true;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    bool timed_out_ = false;                                                    \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
-    while (!(cond) && !timed_out_)                                              \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (cond);                                                       \
-  } G_STMT_END
-
-/* Lets the loop run for a moment, to show that something does NOT happen. */
-static void
-spin (guint ms)
-{
-  bool done = false;
-
-  g_timeout_add (ms, on_wait_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 typedef struct
 {
@@ -114,7 +86,7 @@ fixture_teardown (Fixture       *fixture,
   g_ptr_array_unref (fixture->states);
   g_ptr_array_unref (fixture->received);
   /* Let the lws and socket sources that were closed finish before the next test. */
-  spin (50);
+  test_wait_spin (50);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->gateway_dir);
@@ -371,7 +343,7 @@ test_send_packet (Fixture       *fixture,
                                                    NYM_KEY_ROTATION_ODD, &error));
   g_assert_nonnull (error);
   g_assert_cmpuint (nym_gateway_session_get_packets_sent (session), ==, 2);
-  spin (100);
+  test_wait_spin (100);
   g_assert_cmpuint (fixture->sink.frames->len, ==, 2);
 }
 
@@ -496,7 +468,7 @@ test_received_after_reconnect (Fixture       *fixture,
   packet = final_hop_ack (fixture, fixture->keys->identity_public, fixture->keys->ack_key, fragment_id, delivered);
   link = send_to_mix_port (fixture, packet);
   /* Give the gateway time to put it in its inbox; nothing reaches a closed session. */
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->received->len, ==, 0);
 
   g_assert_true (session_connect (session, NULL, NULL));
@@ -809,7 +781,7 @@ test_close_while_connecting (Fixture       *fixture,
   g_assert_false (nym_gateway_session_connect_finish (session, connect_result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (nym_gateway_session_close_finish (session, close_result, NULL));
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpint (nym_gateway_session_get_state (session), ==, NYM_GATEWAY_SESSION_DISCONNECTED);
   for (guint i = 0; i < fixture->states->len; i++)
     g_assert_cmpstr (g_ptr_array_index (fixture->states, i), !=, "ready");
@@ -855,7 +827,7 @@ test_duplicate_session (Fixture       *fixture,
   g_assert_error (error, NYM_GATEWAY_ERROR, NYM_GATEWAY_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "already an open connection"));
   g_clear_error (&error);
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpint (nym_gateway_session_get_state (first), ==, NYM_GATEWAY_SESSION_READY);
 
   session_close (first);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "../common/test-wait.h"
 #include "localnet-network.h"
 #include "../localnet/localnet-test-util.h"
 #include "exit/localnet-exit.h"
@@ -47,34 +48,6 @@ static const uint8_t socks5_success[] = { 5, 0, 0, 1, 127, 0, 0, 1, 0, 0 };
 static const uint8_t socks5_not_ready[] = { 5, 3, 0, 1, 0, 0, 0, 0, 0, 0 };
 static const uint8_t socks4_success[] = { 0, 0x5a, 0, 0, 127, 0, 0, 1 };
 static const uint8_t socks4_rejected[] = { 0, 0x5b, 0, 0, 0, 0, 0, 0 };
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gboolean timed_out_ = FALSE;                                                \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
-    while (!(cond) && !timed_out_)                                              \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (cond);                                                       \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_wait_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* Blocking client sockets (the proxy runs on another thread in every test). */
 
@@ -692,7 +665,7 @@ test_back_pressure (void)
     assert_send (send, connect->connection_id, 0, "one", false);
   }
   client_send (socket, "two", 3);
-  spin (300);
+  test_wait_spin (300);
   g_assert_null (g_async_queue_try_pop (h.sent));
   g_assert_true (harness_call (&h, CALL_IS_THROTTLED));
 
@@ -1144,7 +1117,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  spin (300);
+  test_wait_spin (300);
   g_socket_service_stop (fixture->http);
   g_socket_listener_close (G_SOCKET_LISTENER (fixture->http));
   g_clear_object (&fixture->http);
@@ -1155,7 +1128,7 @@ fixture_tear_down (Fixture       *fixture,
     localnet_mixnode_stop (fixture->mixnodes[i]);
   localnet_nym_api_stop (fixture->api);
   localnet_test_drain ();
-  spin (50);
+  test_wait_spin (50);
   g_assert_finalize_object (fixture->exit);
   for (guint i = 0; i < 3; i++)
     g_assert_finalize_object (fixture->mixnodes[i]);

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <sodium.h>
 
+#include "../common/test-wait.h"
 #include "localnet-network.h"
 #include "../localnet/localnet-test-util.h"
 #include "gateway/localnet-gateway.h"
@@ -95,23 +96,6 @@ typedef struct
  * every packet whose ack is not back within 1 ms. */
 #define AGGRESSIVE_ACKS 0x100
 
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_wait_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* The end of the node peer's log, where the wasm client says why something did not happen. */
 static void
 print_peer_log (Fixture *fixture)
@@ -126,14 +110,10 @@ print_peer_log (Fixture *fixture)
 
 /* Iterates the default context (the localnet's servers and our runtime's events) until cond
  * holds, the peer died, or the guard ran out; the latter two fail with what is known. */
-#define WAIT_UNTIL(fixture, cond, what)                                                       \
+#define PEER_WAIT_UNTIL(fixture, cond, what)                                                  \
   G_STMT_START {                                                                              \
-    gboolean timed_out_ = FALSE;                                                              \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_);  \
-    while (!(cond) && !timed_out_ && (fixture)->peer.fatal == NULL && !(fixture)->peer.eof)   \
-      g_main_context_iteration (NULL, TRUE);                                                  \
-    if (!timed_out_)                                                                          \
-      g_source_remove (timeout_id_);                                                          \
+    TEST_WAIT_WHILE (WAIT_SECONDS,                                                            \
+                     !(cond) && (fixture)->peer.fatal == NULL && !(fixture)->peer.eof);       \
     if (!(cond))                                                                              \
       {                                                                                       \
         print_peer_log (fixture);                                                             \
@@ -393,7 +373,7 @@ peer_start (Fixture *fixture)
   peer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->process));
   g_subprocess_wait_async (peer->process, NULL, on_peer_exited, peer);
   g_data_input_stream_read_line_async (peer->out, G_PRIORITY_DEFAULT, peer->cancellable, on_peer_line, peer);
-  WAIT_UNTIL (fixture, peer->address != NULL, "the WASM client to be ready");
+  PEER_WAIT_UNTIL (fixture, peer->address != NULL, "the WASM client to be ready");
 }
 
 static void
@@ -401,8 +381,6 @@ peer_stop (Fixture *fixture)
 {
   Peer *peer = &fixture->peer;
   g_autoptr(JsonObject) quit = json_object_new ();
-  gboolean timed_out = FALSE;
-  guint timeout_id;
 
   if (peer->process == NULL)
     return;
@@ -412,11 +390,7 @@ peer_stop (Fixture *fixture)
       peer_command (peer, quit);
     }
   /* It exits on "quit" or when its stdin closes; a peer that does neither is killed. */
-  timeout_id = g_timeout_add_seconds (10, on_wait_timeout, &timed_out);
-  while (!peer->exited && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
+  TEST_WAIT_WHILE (10, !peer->exited);
   if (!peer->exited)
     {
       g_subprocess_force_exit (peer->process);
@@ -501,7 +475,7 @@ start_ours (Fixture *fixture)
   fixture->messages = g_ptr_array_new_with_free_func (received_free);
   fixture->runtime = nym_client_runtime_new (&config, NULL, on_event, fixture);
   nym_client_runtime_start (fixture->runtime);
-  WAIT_UNTIL (fixture, fixture->state == NYM_CLIENT_STATE_READY || fixture->state == NYM_CLIENT_STATE_ERROR,
+  PEER_WAIT_UNTIL (fixture, fixture->state == NYM_CLIENT_STATE_READY || fixture->state == NYM_CLIENT_STATE_ERROR,
               "our client to be ready");
   g_assert_cmpstr (fixture->error_message, ==, NULL);
   g_assert_cmpint (fixture->state, ==, NYM_CLIENT_STATE_READY);
@@ -561,14 +535,14 @@ fixture_tear_down (Fixture       *fixture,
   peer_stop (fixture);
   nym_client_runtime_free (g_steal_pointer (&fixture->runtime));
   /* Let packets still in flight (late acks) reach their end before the nodes stop. */
-  spin (300);
+  test_wait_spin (300);
   for (guint i = 0; i < fixture->n_gateways; i++)
     localnet_gateway_stop (fixture->gateways[i]);
   for (guint i = 0; i < 3; i++)
     localnet_mixnode_stop (fixture->mixnodes[i]);
   localnet_nym_api_stop (fixture->api);
   localnet_test_drain ();
-  spin (50);
+  test_wait_spin (50);
   for (guint i = 0; i < fixture->n_gateways; i++)
     g_assert_finalize_object (fixture->gateways[i]);
   for (guint i = 0; i < 3; i++)
@@ -655,7 +629,7 @@ wait_commands_done (Fixture *fixture,
     {
       const char *failure;
 
-      WAIT_UNTIL (fixture, g_hash_table_contains (fixture->peer.done, GUINT_TO_POINTER (id)),
+      PEER_WAIT_UNTIL (fixture, g_hash_table_contains (fixture->peer.done, GUINT_TO_POINTER (id)),
                   "the WASM client to take a command");
       failure = g_hash_table_lookup (fixture->peer.done, GUINT_TO_POINTER (id));
       if (failure != NULL)
@@ -667,7 +641,7 @@ wait_commands_done (Fixture *fixture,
 static void
 wait_ours_idle (Fixture *fixture)
 {
-  WAIT_UNTIL (fixture, nym_client_runtime_is_idle (fixture->runtime) && nym_client_runtime_get_queued (fixture->runtime) == 0,
+  PEER_WAIT_UNTIL (fixture, nym_client_runtime_is_idle (fixture->runtime) && nym_client_runtime_get_queued (fixture->runtime) == 0,
               "our client to have every fragment acknowledged");
 }
 
@@ -686,9 +660,9 @@ test_plain_to_wasm (Fixture       *fixture,
   make_messages (messages);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     nym_client_runtime_send (fixture->runtime, &wasm, messages[i]);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our messages");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our messages");
   wait_ours_idle (fixture);
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->peer.messages->len, ==, G_N_ELEMENTS (sizes));
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     g_assert_false (find_once (fixture->peer.messages, messages[i])->has_tag);
@@ -715,8 +689,8 @@ test_plain_from_wasm (Fixture       *fixture,
         first = last;
     }
   wait_commands_done (fixture, first, last);
-  WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the WASM client's messages");
-  spin (300);
+  PEER_WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the WASM client's messages");
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->messages->len, ==, G_N_ELEMENTS (sizes));
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     g_assert_false (find_once (fixture->messages, messages[i])->has_tag);
@@ -756,7 +730,7 @@ test_anonymous_to_wasm (Fixture       *fixture,
   make_messages (replies);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     nym_client_runtime_send_anonymous (fixture->runtime, &wasm, messages[i], REPLY_SURBS);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our anonymous messages");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our anonymous messages");
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       arrived[i] = find_once (fixture->peer.messages, messages[i]);
@@ -772,9 +746,9 @@ test_anonymous_to_wasm (Fixture       *fixture,
         first = last;
     }
   wait_commands_done (fixture, first, last);
-  WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the WASM client's replies");
+  PEER_WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the WASM client's replies");
   wait_ours_idle (fixture);
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->messages->len, ==, G_N_ELEMENTS (sizes));
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     g_assert_false (find_once (fixture->messages, replies[i])->has_tag);
@@ -809,7 +783,7 @@ test_anonymous_from_wasm (Fixture       *fixture,
         first = last;
     }
   wait_commands_done (fixture, first, last);
-  WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the anonymous messages");
+  PEER_WAIT_UNTIL (fixture, fixture->messages->len >= G_N_ELEMENTS (sizes), "our client to get the anonymous messages");
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       const Received *arrived = find_once (fixture->messages, messages[i]);
@@ -822,9 +796,9 @@ test_anonymous_from_wasm (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     nym_client_runtime_reply (fixture->runtime, tag, replies[i]);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our replies");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= G_N_ELEMENTS (sizes), "the WASM client to get our replies");
   wait_ours_idle (fixture);
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->peer.messages->len, ==, G_N_ELEMENTS (sizes));
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     g_assert_false (find_once (fixture->peer.messages, replies[i])->has_tag);
@@ -868,9 +842,9 @@ test_aggressive_acks (Fixture       *fixture,
       fragments += 2 * ((sizes[i] + capacity - 1) / capacity);
     }
   wait_commands_done (fixture, first, last);
-  WAIT_UNTIL (fixture, fixture->messages->len >= 2 * G_N_ELEMENTS (sizes), "our client to get the WASM client's messages");
+  PEER_WAIT_UNTIL (fixture, fixture->messages->len >= 2 * G_N_ELEMENTS (sizes), "our client to get the WASM client's messages");
   /* Copies still on their way arrive in this time; none may come out as a message. */
-  spin (1500);
+  test_wait_spin (1500);
   g_object_get (fixture->wasm_gateway, "client-packets", &packets_after, NULL);
   g_test_message ("the WASM client sent %" G_GUINT64_FORMAT " packets for messages of at least %" G_GUINT64_FORMAT
                   " fragments", packets_after - packets_before, fragments);
@@ -892,9 +866,9 @@ test_aggressive_acks (Fixture       *fixture,
 
   /* Our reply travels normally; the WASM client gets it once. */
   nym_client_runtime_reply (fixture->runtime, tag, answer);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get our reply");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get our reply");
   wait_ours_idle (fixture);
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
   g_assert_false (find_once (fixture->peer.messages, answer)->has_tag);
   free_messages (plain);
@@ -919,10 +893,10 @@ test_anonymous_from_wasm_no_surbs (Fixture       *fixture,
     return;
   id = peer_send (&fixture->peer, fixture->address, with_surbs, true, REPLY_SURBS);
   wait_commands_done (fixture, id, id);
-  WAIT_UNTIL (fixture, fixture->messages->len >= 1, "our client to get the message with SURBs");
+  PEER_WAIT_UNTIL (fixture, fixture->messages->len >= 1, "our client to get the message with SURBs");
   id = peer_send (&fixture->peer, fixture->address, without_surbs, true, 0);
   wait_commands_done (fixture, id, id);
-  WAIT_UNTIL (fixture, fixture->messages->len >= 2, "our client to get the message without SURBs");
+  PEER_WAIT_UNTIL (fixture, fixture->messages->len >= 2, "our client to get the message without SURBs");
   first = find_once (fixture->messages, with_surbs);
   second = find_once (fixture->messages, without_surbs);
   g_assert_true (first->has_tag);
@@ -930,9 +904,9 @@ test_anonymous_from_wasm_no_surbs (Fixture       *fixture,
   g_assert_cmpmem (second->tag, SENDER_TAG_LEN, first->tag, SENDER_TAG_LEN);
 
   nym_client_runtime_reply (fixture->runtime, second->tag, answer);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get our answer");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get our answer");
   wait_ours_idle (fixture);
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
   g_assert_false (find_once (fixture->peer.messages, answer)->has_tag);
   g_assert_cmpuint (fixture->messages->len, ==, 2);
@@ -1025,7 +999,7 @@ cli_finish (Fixture *fixture,
   char *out = NULL;
   size_t len = 0;
 
-  WAIT_UNTIL (fixture, cli->exited, "nymph-cli to exit");
+  PEER_WAIT_UNTIL (fixture, cli->exited, "nymph-cli to exit");
   g_assert_true (g_subprocess_get_if_exited (cli->process));
   g_assert_cmpint (g_subprocess_get_exit_status (cli->process), ==, 0);
   localnet_test_drain ();
@@ -1095,14 +1069,14 @@ test_cli_listen_reply (Fixture       *fixture,
   if (skip_without_cli (fixture))
     return;
   cli_start (fixture, &cli, "cli-listen.out", NULL, args);
-  WAIT_UNTIL (fixture, cli.address != NULL || cli.exited, "nymph-cli to listen");
+  PEER_WAIT_UNTIL (fixture, cli.address != NULL || cli.exited, "nymph-cli to listen");
   g_assert_nonnull (cli.address);
   id = peer_send (&fixture->peer, cli.address, message, true, REPLY_SURBS);
   wait_commands_done (fixture, id, id);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get the --reply text");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1, "the WASM client to get the --reply text");
   out = cli_finish (fixture, &cli);
   assert_tagged_line (out, message);
-  spin (300);
+  test_wait_spin (300);
   g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
   g_assert_false (find_once (fixture->peer.messages, expected)->has_tag);
 }
@@ -1131,7 +1105,7 @@ test_cli_send_anonymous (Fixture       *fixture,
                                       &error));
   g_assert_no_error (error);
   cli_start (fixture, &cli, "cli-send.out", stdin_path, args);
-  WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1 || cli.exited, "the WASM client to get nymph-cli's message");
+  PEER_WAIT_UNTIL (fixture, fixture->peer.messages->len >= 1 || cli.exited, "the WASM client to get nymph-cli's message");
   g_assert_cmpuint (fixture->peer.messages->len, ==, 1);
   arrived = find_once (fixture->peer.messages, message);
   g_assert_true (arrived->has_tag);

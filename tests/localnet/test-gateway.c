@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "../common/test-wait.h"
 #include "../client-core/crypto-test-vectors.h"
 #include "crypto/nym-aes.h"
 #include "crypto/nym-base58.h"
@@ -29,35 +30,6 @@
 
 /* ---------------------------------------------------------------------------------------- */
 /* Waiting on the main loop                                                                  */
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(bool *) user_data = true;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    bool timed_out_ = false;                                                    \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
-    while (!(cond) && !timed_out_)                                              \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (cond);                                                       \
-  } G_STMT_END
-
-/* Lets the loop run for a moment, to show that something does NOT happen. */
-static void
-spin (guint ms)
-{
-  bool done = false;
-
-  g_timeout_add (ms, on_wait_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* A websocket client                                                                        */
@@ -1262,7 +1234,7 @@ test_final_hop_live (Fixture       *fixture,
   /* A replayed packet is not delivered twice. */
   send_to_mix_port (fixture, NYM_PACKET_SIZE_ACK, ack);
   WAIT_UNTIL (localnet_gateway_get_retransmissions (fixture->gateway) == 1);
-  spin (100);
+  test_wait_spin (100);
   g_assert_true (g_queue_is_empty (&client->received));
   g_assert_cmpuint (localnet_gateway_get_acks_forwarded (fixture->gateway), ==, 1);
   g_assert_cmpuint (localnet_gateway_get_packets_in (fixture->gateway), ==, 3);
@@ -1385,7 +1357,7 @@ raw_ws_connect (LocalnetGateway *gateway)
       char buffer[512];
       gssize n;
 
-      spin (10);
+      test_wait_spin (10);
       n = g_socket_receive (socket, buffer, sizeof buffer - 1, NULL, NULL);
       if (n > 0)
         g_string_append_len (response, buffer, n);
@@ -1456,7 +1428,7 @@ test_duplicate_session_dead (Fixture       *fixture,
       {
         char buffer[4096];
 
-        spin (10);
+        test_wait_spin (10);
         n = g_socket_receive (g_socket_connection_get_socket (dead), buffer, sizeof buffer, NULL, NULL);
         if (n > 0)
           g_byte_array_append (junk, (const uint8_t *) buffer, (guint) n);
@@ -1485,7 +1457,7 @@ test_pre_auth_timeout (Fixture       *fixture,
   while (!idle->closed)
     {
       check_supported_protocol (chatty);
-      spin (250);
+      test_wait_spin (250);
       g_assert_cmpint (g_get_monotonic_time () - started, <, WAIT_SECONDS * G_USEC_PER_SEC);
     }
   g_assert_false (chatty->closed);

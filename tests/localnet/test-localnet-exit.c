@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "../common/test-wait.h"
 #include "localnet-test-util.h"
 #include "exit/localnet-exit.h"
 #include "gateway/localnet-gateway.h"
@@ -253,34 +254,6 @@ typedef struct
   Client           client;
 } Fixture;
 
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gboolean timed_out_ = FALSE;                                                \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout, &timed_out_); \
-    while (!(cond) && !timed_out_)                                              \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (cond);                                                       \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_wait_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static bool
 versions_equal (NymNrVersion a,
                 NymNrVersion b)
@@ -522,7 +495,7 @@ fixture_tear_down (Fixture       *fixture,
   Client *client = &fixture->client;
 
   /* Acks still in the mixnet reach their end before the nodes stop (see test-client-runtime). */
-  spin (300);
+  test_wait_spin (300);
   g_clear_pointer (&client->runtime, nym_client_runtime_free);
   localnet_exit_stop (fixture->exit);
   localnet_test_drain ();
@@ -532,7 +505,7 @@ fixture_tear_down (Fixture       *fixture,
     localnet_mixnode_stop (fixture->mixnodes[i]);
   localnet_nym_api_stop (fixture->api);
   localnet_test_drain ();
-  spin (50);
+  test_wait_spin (50);
   g_assert_finalize_object (fixture->gateway);
   for (guint i = 0; i < 3; i++)
     g_assert_finalize_object (fixture->mixnodes[i]);
@@ -685,7 +658,7 @@ test_echo (Fixture       *fixture,
   start_all (fixture);
   /* A Send before its Connect waits for it (the mixnet reorders messages). */
   send_data (fixture, version, 7, 2, "three", false, false);
-  spin (100);
+  test_wait_spin (100);
   send_connect (fixture, version, 7, target, false);
   send_data (fixture, version, 7, 1, "two-", false, false);
   send_data (fixture, version, 7, 0, "one-", false, false);
@@ -901,16 +874,7 @@ test_backpressure (Fixture       *fixture,
   start_exit (fixture);
   start_client (fixture);
   send_connect (fixture, NYM_NR_VERSION_INIT_VERSIONED, 61, target, false);
-  {
-    gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (120, on_wait_timeout, &timed_out);
-
-    while (!((stream = find_stream (fixture, 61)) != NULL && stream->closed) && !timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    if (!timed_out)
-      g_source_remove (id);
-    g_assert_false (timed_out);
-  }
+  WAIT_UNTIL_SECONDS (120, (stream = find_stream (fixture, 61)) != NULL && stream->closed);
   g_assert_cmpmem (stream->data->data, stream->data->len,
                    g_bytes_get_data (download->download, NULL), len);
   g_object_get (fixture->exit, "max-queued", &max_queued, NULL);
@@ -973,7 +937,7 @@ test_duplicates (Fixture       *fixture,
   /* A Connect completed a second time (a fragment sent again) does not open it again. */
   send_connect (fixture, NYM_NR_VERSION_INIT_VERSIONED, 81, target, false);
   WAIT_UNTIL (localnet_test_get_u64 (fixture->exit, "requests") == 7);
-  spin (200);
+  test_wait_spin (200);
   g_assert_cmpuint (localnet_exit_get_connections (fixture->exit), ==, 0);
   g_assert_cmpuint (localnet_test_get_u64 (fixture->exit, "connections-opened"), ==, 1);
   g_assert_cmpuint (echo->accepted, ==, 1);
@@ -1134,7 +1098,7 @@ test_queries (Fixture       *fixture,
   /* Without reply SURBs there is no way back: nothing is answered. */
   send_request (fixture, nym_nr_request_new_query (NYM_NR_VERSION_INIT_VERSIONED, NYM_NR_QUERY_OPEN_PROXY), false);
   WAIT_UNTIL (localnet_test_get_u64 (fixture->exit, "requests") == 8);
-  spin (500);
+  test_wait_spin (500);
   g_assert_cmpuint (fixture->client.others->len, ==, 7);
 }
 
