@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of "remember password" against a real gnome-keyring-daemon on a private D-Bus session started by the test. */
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "../common/test-keyring-session.h"
 #include "crypto/nyx-secret.h"
 #include "keyring/nyx-keyring.h"
 #include "nyx-wallet.h"
@@ -220,147 +218,13 @@ test_unavailable (void)
   g_test_trap_assert_passed ();
 }
 
-static gboolean
-secret_service_is_running (GDBusConnection *bus)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
-/*
- * Inside the private session: start gnome-keyring-daemon with a login keyring created and
- * unlocked from stdin, wait until it owns org.freedesktop.secrets, run the tests, stop it.
- */
-static int
-run_in_session (void)
-{
-  const char *daemon_argv[] = { "gnome-keyring-daemon", "--foreground", "--components=secrets", "--unlock", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = NULL;
-  /* The daemon logs harmless warnings of its own; the test's fatal-warnings must not kill it. */
-  g_auto(GStrv) daemon_env = g_environ_unsetenv (g_get_environ (), "G_DEBUG");
-  GPid daemon_pid;
-  int daemon_stdin;
-  int status;
-  int result;
-
-  if (!g_spawn_async_with_pipes (NULL, (char **) daemon_argv, daemon_env,
-                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
-                                 | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                 NULL, NULL, &daemon_pid, &daemon_stdin, NULL, NULL, &error))
-    g_error ("Could not start gnome-keyring-daemon: %s", error->message);
-  g_assert_cmpint (write (daemon_stdin, "keyring-test-password", 21), ==, 21);
-  close (daemon_stdin);
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  for (int i = 0; i < 200 && !secret_service_is_running (bus); i++)
-    g_usleep (50 * G_USEC_PER_SEC / 1000);
-  if (!secret_service_is_running (bus))
-    g_error ("gnome-keyring-daemon did not take org.freedesktop.secrets within 10 s");
-
-  result = g_test_run ();
-
-  kill (daemon_pid, SIGTERM);
-  waitpid (daemon_pid, &status, 0);
-  g_spawn_close_pid (daemon_pid);
-  return result;
-}
-
-/* Removes the private home the session used, which the keyring daemon filled. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/*
- * Re-runs this program under dbus-run-session with a throw-away home, so the tests never
- * touch the user's real keyring and always talk to a daemon they started themselves.
- */
-static int
-respawn_in_private_session (int    argc,
-                            char **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *home = g_dir_make_tmp ("nymph-keyring-home-XXXXXX", &error);
-  g_autofree char *runtime = NULL;
-  g_autoptr(GPtrArray) child_argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  int wait_status = 0;
-
-  g_assert_no_error (error);
-  runtime = g_build_filename (home, "run", NULL);
-  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
-  env = g_environ_setenv (env, CHILD_ENV, "1", TRUE);
-  env = g_environ_setenv (env, "HOME", home, TRUE);
-  env = g_environ_setenv (env, "XDG_RUNTIME_DIR", runtime, TRUE);
-  env = g_environ_unsetenv (env, "XDG_DATA_HOME");
-  env = g_environ_unsetenv (env, "XDG_CONFIG_HOME");
-  env = g_environ_unsetenv (env, "XDG_CACHE_HOME");
-  env = g_environ_unsetenv (env, "DBUS_SESSION_BUS_ADDRESS");
-  env = g_environ_unsetenv (env, "GNOME_KEYRING_CONTROL");
-
-  g_ptr_array_add (child_argv, (char *) "dbus-run-session");
-  g_ptr_array_add (child_argv, (char *) "--");
-  g_ptr_array_add (child_argv, self);
-  for (int i = 1; i < argc; i++)
-    g_ptr_array_add (child_argv, argv[i]);
-  g_ptr_array_add (child_argv, NULL);
-
-  /* The child writes the TAP stream straight to our stdout. */
-  if (!g_spawn_sync (NULL, (char **) child_argv->pdata, env, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
-                     NULL, NULL, NULL, NULL, &wait_status, &error))
-    g_error ("Could not run dbus-run-session: %s", error->message);
-  remove_tree (home);
-  if (WIFEXITED (wait_status))
-    return WEXITSTATUS (wait_status);
-  return 1;
-}
-
 int
 main (int argc, char *argv[])
 {
-  gboolean in_session = g_getenv (CHILD_ENV) != NULL;
-  gboolean is_subprocess = FALSE;
+  int exit_status;
 
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--GTestSubprocess"))
-      is_subprocess = TRUE;
-
-  if (!in_session && !is_subprocess)
-    {
-      g_autofree char *dbus_run_session = g_find_program_in_path ("dbus-run-session");
-      g_autofree char *keyring_daemon = g_find_program_in_path ("gnome-keyring-daemon");
-
-      if (dbus_run_session == NULL || keyring_daemon == NULL)
-        {
-          g_print ("1..0 # SKIP dbus-run-session or gnome-keyring-daemon is not installed\n");
-          return 0;
-        }
-      return respawn_in_private_session (argc, argv);
-    }
+  if (test_keyring_session_respawned (argc, argv, CHILD_ENV, "nymph-keyring-home-XXXXXX", &exit_status))
+    return exit_status;
 
   g_test_init (&argc, &argv, NULL);
   g_assert_true (nyx_wallet_init ());
@@ -372,7 +236,5 @@ main (int argc, char *argv[])
   g_test_add_func ("/keyring/available", test_available);
   g_test_add_func ("/keyring/unavailable", test_unavailable);
 
-  if (is_subprocess)
-    return g_test_run ();
-  return run_in_session ();
+  return test_keyring_session_run ("keyring-test-password");
 }
