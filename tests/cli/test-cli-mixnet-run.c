@@ -4,8 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+
+#include "cli-localnet-test-util.h"
 
 static const char *cli_path;
 static const char *localnet_path;
@@ -20,53 +21,20 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *localnet_dir = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
   JsonArray *nodes;
 
   fixture->dir = g_dir_make_tmp ("test-cli-mixnet-run-XXXXXX", &error);
   g_assert_no_error (error);
   localnet_dir = g_build_filename (fixture->dir, "localnet", NULL);
-  fixture->localnet = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                        localnet_path, "run", "--dir", localnet_dir, "--zero-delay", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->localnet));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "nymph-localnet: ready "));
-  fixture->network_file = g_strdup (line + strlen ("nymph-localnet: ready "));
-  json_parser_load_from_file (parser, fixture->network_file, &error);
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
-  fixture->nym_api = g_strdup (json_object_get_string_member (root, "nym_api_url"));
-  g_assert_nonnull (fixture->nym_api);
-  nodes = json_object_get_array_member (root, "nodes");
+  fixture->localnet = cli_test_localnet_start (localnet_path, localnet_dir, parser,
+                                               &fixture->network_file, &fixture->nym_api);
+  nodes = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "nodes");
   for (guint i = 0; i < json_array_get_length (nodes); i++)
     {
       const char *exit = json_object_get_string_member_with_default (json_array_get_object_element (nodes, i),
@@ -82,15 +50,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (fixture->localnet, SIGTERM);
-  g_assert_true (g_subprocess_wait (fixture->localnet, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (fixture->localnet));
-  g_assert_cmpint (g_subprocess_get_exit_status (fixture->localnet), ==, 0);
-  g_clear_object (&fixture->localnet);
-  remove_tree (fixture->dir);
+  cli_test_localnet_stop (&fixture->localnet);
+  cli_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->network_file);
   g_free (fixture->nym_api);
