@@ -19,7 +19,8 @@
  * nymph-cli and nymph-localnet, 2026-11), but the shim wraps every public libsodium
  * function that does an X25519 multiplication, so code that starts to use crypto_box or
  * crypto_kx is counted too. A call made by libsodium to itself may or may not go through
- * the shim, depending on how the library was linked; so each wrapper counts the
+ * the shim, depending on how the library was linked (Debian 12's libsodium23 does: its
+ * crypto_scalarmult calls crypto_scalarmult_curve25519 through the PLT); so each wrapper counts the
  * multiplications its function does in full, and a per-thread depth makes calls nested in
  * a wrapped one count nothing. The shim uses no GLib and no locks: it must not change how
  * the program it watches behaves, only count.
