@@ -6,10 +6,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
-#include "localnet-network.h"
-#include "gateway/localnet-gateway.h"
-#include "mixnode/localnet-mixnode.h"
-#include "nym-api/localnet-nym-api.h"
+#include "bench-localnet.h"
 #include "packet/nym-fragment.h"
 #include "packet/nym-message.h"
 #include "packet/nym-packet-preparer.h"
@@ -156,14 +153,9 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-client-runtime-XXXXXX", &error);
-  g_autoptr(LocalnetNetwork) network = NULL;
-  g_autoptr(LocalnetNymApi) api = NULL;
-  g_autoptr(LocalnetGateway) gateway = NULL;
-  LocalnetMixnode *mixnodes[3];
-  LocalnetNodeInfo info = { 0 };
-  g_autofree char *gateway_dir = NULL;
   g_autofree char *client_dir = NULL;
   g_autoptr(NymClient) client = NULL;
+  BenchLocalnet net = { 0 };
   NymClientRuntimeConfig config;
   const char *urls[2] = { NULL, NULL };
   g_autofree uint8_t *big = g_malloc (BIG_LEN);
@@ -175,40 +167,10 @@ main (int    argc,
   g_assert_cmpint (sodium_init (), >=, 0);
   g_assert_no_error (error);
   g_timeout_add_seconds (240, on_timeout, NULL);
-  network = localnet_network_new (dir, &error);
-  g_assert_no_error (error);
-  localnet_network_set_zero_delay (network, TRUE);
-  api = localnet_nym_api_new (network);
-  g_assert_true (localnet_nym_api_listen (api, 0, &error));
-  for (guint layer = 1; layer <= 3; layer++)
-    {
-      g_autofree char *name = g_strdup_printf ("mix-%u-1", layer);
-      g_autofree char *node_dir = localnet_network_node_dir (network, name, &error);
-      g_autoptr(LocalnetNodeInfo) node = NULL;
-
-      g_assert_no_error (error);
-      mixnodes[layer - 1] = localnet_mixnode_new (name, node_dir, layer);
-      localnet_mixnode_set_zero_delay (mixnodes[layer - 1], TRUE);
-      g_assert_true (localnet_mixnode_start (mixnodes[layer - 1], 0, &error));
-      node = localnet_mixnode_dup_info (mixnodes[layer - 1]);
-      g_assert_cmpuint (localnet_network_add_node (network, node, &error), !=, 0);
-    }
-  gateway_dir = localnet_network_node_dir (network, "gateway-1", &error);
-  g_assert_no_error (error);
-  gateway = localnet_gateway_new (gateway_dir, 0, 0);
-  g_assert_true (localnet_gateway_start (gateway, &error));
-  info.name = (char *) "gateway-1";
-  info.kind = LOCALNET_NODE_GATEWAY;
-  memcpy (info.identity, localnet_gateway_get_identity_key (gateway), 32);
-  memcpy (info.sphinx_key, localnet_gateway_get_sphinx_public_key (gateway), 32);
-  info.mix_port = localnet_gateway_get_mix_port (gateway);
-  info.ws_port = localnet_gateway_get_ws_port (gateway);
-  info.entry = true;
-  info.exit = true;
-  g_assert_cmpuint (localnet_network_add_node (network, &info, &error), !=, 0);
+  bench_localnet_start (&net, dir);
 
   client_dir = g_build_filename (dir, "client", NULL);
-  urls[0] = localnet_nym_api_get_url (api);
+  urls[0] = localnet_nym_api_get_url (net.api);
   nym_client_runtime_config_init (&config);
   config.data_dir = client_dir;
   config.nym_api_urls = (char **) urls;
@@ -254,13 +216,7 @@ main (int    argc,
 
   nym_client_stop (client);
   g_clear_object (&client);
-  localnet_gateway_stop (gateway);
-  for (guint i = 0; i < 3; i++)
-    {
-      localnet_mixnode_stop (mixnodes[i]);
-      g_object_unref (mixnodes[i]);
-    }
-  localnet_nym_api_stop (api);
+  bench_localnet_stop (&net);
   for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
     ;
   remove_tree (dir);

@@ -6,11 +6,8 @@
 #include <gio/gio.h>
 #include <sodium.h>
 
-#include "localnet-network.h"
+#include "bench-localnet.h"
 #include "exit/localnet-exit.h"
-#include "gateway/localnet-gateway.h"
-#include "mixnode/localnet-mixnode.h"
-#include "nym-api/localnet-nym-api.h"
 #include "packet/nym-recipient.h"
 #include "socks5/nym-nr-ordered-buffer.h"
 #include "socks5/nym-nr-protocol.h"
@@ -191,19 +188,14 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-localnet-exit-XXXXXX", &error);
-  g_autoptr(LocalnetNetwork) network = NULL;
-  g_autoptr(LocalnetNymApi) api = NULL;
-  g_autoptr(LocalnetGateway) gateway = NULL;
   g_autoptr(LocalnetExit) exit = NULL;
   g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
-  LocalnetMixnode *mixnodes[3];
-  LocalnetNodeInfo info = { 0 };
-  g_autofree char *gateway_dir = NULL;
   g_autofree char *exit_dir = NULL;
   g_autofree char *client_dir = NULL;
+  BenchLocalnet net = { 0 };
   NymClientRuntimeConfig config;
   const char *urls[2] = { NULL, NULL };
   NymRecipient exit_recipient;
@@ -221,43 +213,13 @@ main (int    argc,
   g_signal_connect (service, "incoming", G_CALLBACK (on_incoming), NULL);
   g_socket_service_start (service);
 
-  network = localnet_network_new (dir, &error);
-  g_assert_no_error (error);
-  localnet_network_set_zero_delay (network, TRUE);
-  api = localnet_nym_api_new (network);
-  g_assert_true (localnet_nym_api_listen (api, 0, &error));
-  for (guint layer = 1; layer <= 3; layer++)
-    {
-      g_autofree char *name = g_strdup_printf ("mix-%u-1", layer);
-      g_autofree char *node_dir = localnet_network_node_dir (network, name, &error);
-      g_autoptr(LocalnetNodeInfo) node = NULL;
+  bench_localnet_start (&net, dir);
 
-      g_assert_no_error (error);
-      mixnodes[layer - 1] = localnet_mixnode_new (name, node_dir, layer);
-      localnet_mixnode_set_zero_delay (mixnodes[layer - 1], TRUE);
-      g_assert_true (localnet_mixnode_start (mixnodes[layer - 1], 0, &error));
-      node = localnet_mixnode_dup_info (mixnodes[layer - 1]);
-      g_assert_cmpuint (localnet_network_add_node (network, node, &error), !=, 0);
-    }
-  gateway_dir = localnet_network_node_dir (network, "gateway-1", &error);
-  g_assert_no_error (error);
-  gateway = localnet_gateway_new (gateway_dir, 0, 0);
-  g_assert_true (localnet_gateway_start (gateway, &error));
-  info.name = (char *) "gateway-1";
-  info.kind = LOCALNET_NODE_GATEWAY;
-  memcpy (info.identity, localnet_gateway_get_identity_key (gateway), 32);
-  memcpy (info.sphinx_key, localnet_gateway_get_sphinx_public_key (gateway), 32);
-  info.mix_port = localnet_gateway_get_mix_port (gateway);
-  info.ws_port = localnet_gateway_get_ws_port (gateway);
-  info.entry = true;
-  info.exit = true;
-  g_assert_cmpuint (localnet_network_add_node (network, &info, &error), !=, 0);
-
-  exit_dir = localnet_network_node_dir (network, "exit-gateway-1", &error);
+  exit_dir = localnet_network_node_dir (net.network, "exit-gateway-1", &error);
   exit = localnet_exit_new (exit_dir);
   localnet_exit_set_allow_local (exit, TRUE);
   localnet_exit_set_zero_delay (exit, TRUE);
-  g_assert_true (localnet_exit_start (exit, localnet_nym_api_get_url (api), localnet_gateway_get_identity (gateway), &error));
+  g_assert_true (localnet_exit_start (exit, localnet_nym_api_get_url (net.api), localnet_gateway_get_identity (net.gateway), &error));
   while (!localnet_exit_is_ready (exit))
     {
       g_assert_null (localnet_exit_get_error_message (exit));
@@ -266,7 +228,7 @@ main (int    argc,
   g_assert_true (nym_recipient_parse (localnet_exit_get_address (exit), &exit_recipient, &error));
 
   client_dir = g_build_filename (dir, "client", NULL);
-  urls[0] = localnet_nym_api_get_url (api);
+  urls[0] = localnet_nym_api_get_url (net.api);
   nym_client_runtime_config_init (&config);
   config.data_dir = client_dir;
   config.nym_api_urls = (char **) urls;
@@ -288,13 +250,7 @@ main (int    argc,
   nym_client_runtime_free (client.runtime);
   g_free (client.address);
   localnet_exit_stop (exit);
-  localnet_gateway_stop (gateway);
-  for (guint i = 0; i < 3; i++)
-    {
-      localnet_mixnode_stop (mixnodes[i]);
-      g_object_unref (mixnodes[i]);
-    }
-  localnet_nym_api_stop (api);
+  bench_localnet_stop (&net);
   g_socket_service_stop (service);
   g_bytes_unref (download);
   return 0;
