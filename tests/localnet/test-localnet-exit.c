@@ -310,8 +310,9 @@ client_take_response (Client        *client,
       uint64_t last = 0;
       bool closed = false;
 
-      /* A message can arrive twice (a fragment sent again after a late ack completes it a
-       * second time); like a real client, the ordered buffer drops the copy. */
+      /* The runtime's reassembler already drops a message completed a second time (a late
+       * retransmission); a repeated sequence number would be dropped here too, as a real
+       * client's ordered buffer does, but never refused. */
       g_assert_cmpint (nym_nr_ordered_buffer_write_bytes (stream->buffer, response->sequence,
                                                           response->data, response->remote_closed, &error),
                        !=, NYM_NR_WRITE_REFUSED);
